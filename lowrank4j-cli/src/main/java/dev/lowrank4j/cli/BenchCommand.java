@@ -1,0 +1,80 @@
+package dev.lowrank4j.cli;
+
+import dev.lowrank4j.bench.StepBenchmark;
+import dev.lowrank4j.kernels.Parallel;
+import dev.lowrank4j.tasks.ModelShape;
+import dev.lowrank4j.util.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Speed benchmarks (results belong in docs/BENCHMARKS.md, with the command and machine).",
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Step.class})
+final class BenchCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "step", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Median milliseconds per training step (forward + backward + AdamW) of a LLaMA on random tokens.",
+            footer = {"", "Example (the shape of shared/peers/torch_llama_step.py):",
+                    "  lowrank4j bench step --vocab 4096 --dim 256 --layers 4 --heads 4 --hidden 688 --seq 128 --batch 8 --json"})
+    static final class Step implements Callable<Integer> {
+        @Mixin
+        ModelShapeOptions shapeOptions;
+        @Option(names = "--seq", defaultValue = "128", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
+        int seq;
+        @Option(names = "--batch", defaultValue = "8", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
+        int batch;
+        @Option(names = "--steps", defaultValue = "20", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+        int steps;
+        @Option(names = "--warmup", defaultValue = "3", description = "Untimed warmup steps (default: ${DEFAULT-VALUE}).")
+        int warmup;
+        @Option(names = "--threads", description = "Worker threads (default: all cores).")
+        Integer threads;
+        @Option(names = "--json", description = "Print one JSON object instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if (threads != null) Parallel.setThreads(threads);
+            if (steps < 1 || warmup < 0 || seq < 1 || batch < 1) {
+                throw new dev.lowrank4j.Lowrank4jException("--steps, --seq and --batch must be >= 1 and --warmup >= 0");
+            }
+            ModelShape base = new ModelShape(4096, 256, 4, 4, 4, 688, seq);
+            ModelShape shape = shapeOptions.apply(base, seq);
+            StepBenchmark.Result r = StepBenchmark.run(shape, batch, seq, warmup, steps);
+            if (json) {
+                System.out.println(Json.compact(r.toJson()));
+            } else {
+                System.out.printf("params=%,d threads=%d gemm=%s est_GFLOP/step=%.1f%n", r.parameters(), r.threads(),
+                        r.gemm(), r.gflopPerStep());
+                System.out.printf("step_ms median=%.1f min=%.1f max=%.1f steps=%d tokens/s=%,.0f effective_GFLOP/s=%.1f%n",
+                        r.medianMs(), r.minMs(), r.maxMs(), r.steps(), r.tokensPerSecond(),
+                        r.gflopPerStep() / (r.medianMs() / 1e3));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "gemm", mixinStandardHelpOptions = true,
+            description = "GEMM GFLOP/s of the Java kernel (and OpenBLAS through FFM when installed) at 1 and 2 threads.",
+            footer = {"", "Example:", "  lowrank4j bench gemm --json",
+                    "", "OpenBLAS is measured when libopenblas0-pthread is installed (apt-get install libopenblas0-pthread)."})
+    static final class Gemm implements Callable<Integer> {
+        @Option(names = "--json", description = "Print one JSON object {\"results\":[...]} instead of a table.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            return GemmBenchRunner.run(json);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.lowrank4j.cli;
+
+import dev.lowrank4j.Lowrank4jException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code lowrank4j} command. Exit codes: 0 success, 1 a problem with the input or the run
+ * (one-line message on stderr), 2 a usage error (bad or missing option).
+ */
+@Command(name = "lowrank4j", mixinStandardHelpOptions = true, version = "lowrank4j 0.1.0",
+        description = "Pretrain, fine-tune and compress LLaMA-style models with low-rank methods on a CPU.",
+        subcommands = {PretrainCommand.class, ForwardCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Examples:",
+                "  lowrank4j pretrain                       # tiny LLaMA on the embedded Moby Dick corpus",
+                "  lowrank4j forward --model DIR --input ids.safetensors --out out.safetensors --grads",
+                "  lowrank4j bench gemm --json",
+                "", "Exit codes: 0 ok, 1 bad input or failed run, 2 usage error."})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            Throwable t = ex;
+            while (t.getCause() != null && !(t instanceof Lowrank4jException)) t = t.getCause();
+            if (t instanceof Lowrank4jException) {
+                System.err.println("error: " + t.getMessage());
+                return 1;
+            }
+            throw ex; // a bug, not a user mistake: keep the stack trace
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            System.err.println("error: " + ex.getMessage());
+            System.err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return 2;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println("error: out of memory; lower --batch or --seq, or give the JVM more heap (JAVA_OPTS=-Xmx16g)");
+            code = 1;
+        }
+        System.exit(code);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.lowrank4j.cli;
+
+import dev.lowrank4j.Lowrank4jException;
+import dev.lowrank4j.kernels.Gemm;
+import dev.lowrank4j.kernels.Parallel;
+import dev.lowrank4j.tasks.ModelShape;
+import dev.lowrank4j.tasks.PretrainJob;
+import dev.lowrank4j.tasks.Preset;
+import dev.lowrank4j.train.MemoryLedger;
+import dev.lowrank4j.train.TrainConfig;
+import dev.lowrank4j.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+@Command(name = "pretrain", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Pretrain a byte-level LLaMA from scratch on a text corpus (default: the embedded Moby Dick).",
+        footer = {"", "Examples:",
+                "  lowrank4j pretrain                                  # tiny preset, a few minutes on 2 cores",
+                "  lowrank4j pretrain --steps 2000 --out runs/moby     # longer run in a chosen folder",
+                "  lowrank4j pretrain --out runs/moby --resume --steps 3000   # continue it, bit-exact",
+                "  lowrank4j pretrain --corpus my.txt --dim 256 --layers 6 --heads 8 --hidden 688",
+                "", "The run folder holds run_config.json, metrics.jsonl, checkpoints/step-*/ (a Hugging Face",
+                "model folder plus optimizer and trainer state) and summary.json."})
+final class PretrainCommand implements Callable<Integer> {
+    @Option(names = "--preset", defaultValue = "tiny", description = "Model and budget preset: tiny, small, debug (default: ${DEFAULT-VALUE}).")
+    String preset;
+    @Option(names = "--steps", description = "Optimizer steps (default: preset's; tiny = 800).")
+    Integer steps;
+    @Option(names = "--corpus", paramLabel = "FILE", description = "Text file to train on, read as bytes (default: embedded Moby Dick, CC0).")
+    Path corpus;
+    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/pretrain-<preset>-<time>).")
+    Path out;
+    @Option(names = "--resume", description = "Continue the run in --out (default: the newest runs/pretrain-*) from its last checkpoint.")
+    boolean resume;
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for model init and data order (default: ${DEFAULT-VALUE}).")
+    long seed;
+    @Mixin
+    ModelShapeOptions shapeOptions;
+    @Option(names = "--seq", description = "Tokens per sequence (default: preset's; tiny = 128).")
+    Integer seq;
+    @Option(names = "--batch", description = "Sequences per micro-batch (default: preset's; tiny = 16).")
+    Integer batch;
+    @Option(names = "--accum", defaultValue = "1", description = "Micro-batches per optimizer step (default: ${DEFAULT-VALUE}).")
+    int accum;
+    @Option(names = "--lr", description = "Peak learning rate (default: preset's; tiny = 3e-3).")
+    Double lr;
+    @Option(names = "--warmup", description = "Linear warmup steps (default: 10% of steps).")
+    Integer warmup;
+    @Option(names = "--weight-decay", defaultValue = "0.1", description = "Decoupled weight decay on matrices (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+    @Option(names = "--clip", defaultValue = "1.0", description = "Gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).")
+    double clip;
+    @Option(names = "--eval-every", description = "Validate every N steps (default: steps/8).")
+    Integer evalEvery;
+    @Option(names = "--eval-batches", defaultValue = "8", description = "Validation batches per evaluation (default: ${DEFAULT-VALUE}).")
+    int evalBatches;
+    @Option(names = "--checkpoint-every", description = "Checkpoint every N steps (default: steps/4).")
+    Integer checkpointEvery;
+    @Option(names = "--threads", description = "Worker threads (default: all cores).")
+    Integer threads;
+
+    @Override
+    public Integer call() {
+        if (threads != null) Parallel.setThreads(threads);
+        Preset p = Preset.byName(preset);
+        int s = steps != null ? steps : p.steps;
+        int sq = seq != null ? seq : p.seq;
+        ModelShape shape = shapeOptions.apply(p.shape, sq);
+        int w = warmup != null ? warmup : Math.max(0, Math.min(s, s / 10));
+        TrainConfig train = new TrainConfig(s, batch != null ? batch : p.batch, sq, accum, lr != null ? lr : p.lr,
+                0.1, w, weightDecay, 0.9, 0.95, 1e-8, clip,
+                evalEvery != null ? evalEvery : Math.max(1, s / 8), evalBatches,
+                checkpointEvery != null ? checkpointEvery : Math.max(1, s / 4), 2, Math.max(1, s / 40), seed);
+        Path runDir = out != null ? out : (resume ? newestRun() : defaultRunDir(p));
+        PretrainJob.Options options = new PretrainJob.Options(shape, train, corpus, runDir, resume);
+        System.out.printf("lowrank4j pretrain: preset %s, %d threads, gemm %s%n", p.id, Parallel.threads(), Gemm.kernel().name());
+        System.out.println("run folder: " + runDir);
+        Progress progress = new Progress(System.out, train.logEvery());
+        Trainer.Summary sum = PretrainJob.run(options, progress);
+        progress.endBar();
+        System.out.printf("done: %d steps, train_loss %.4f, val_loss %.4f nats/token (perplexity %.3f), %,.0f tokens/s%n",
+                sum.steps(), sum.trainLoss(), sum.valLoss(), Math.exp(sum.valLoss()), sum.tokensPerSecond());
+        System.out.printf("parameters: %,d trainable of %,d%n", sum.trainableParameters(), sum.totalParameters());
+        System.out.println("memory by category:");
+        System.out.print(sum.memory().format());
+        System.out.println("summary: " + runDir.resolve("summary.json"));
+        System.out.println("final checkpoint (Hugging Face layout): " + sum.finalCheckpoint());
+        return 0;
+    }
+
+    private static Path defaultRunDir(Preset p) {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        return Path.of("runs", "pretrain-" + p.id + "-" + stamp);
+    }
+
+    private static Path newestRun() {
+        Path runs = Path.of("runs");
+        if (!Files.isDirectory(runs)) throw new Lowrank4jException("--resume: no runs/ folder here; pass --out RUN_DIR");
+        try (Stream<Path> s = Files.list(runs)) {
+            return s.filter(d -> d.getFileName().toString().startsWith("pretrain-"))
+                    .filter(d -> Files.isRegularFile(d.resolve("run_config.json")))
+                    .max(Comparator.comparing(d -> d.toFile().lastModified()))
+                    .orElseThrow(() -> new Lowrank4jException("--resume: no runs/pretrain-* run found; pass --out RUN_DIR"));
+        } catch (IOException e) {
+            throw new Lowrank4jException("--resume: cannot list runs/ (" + e.getMessage() + ")");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.lowrank4j.cli;
+
+import dev.lowrank4j.train.MemoryLedger;
+import dev.lowrank4j.train.TrainListener;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * Shows training progress: a redrawn bar on a terminal, a plain log line every few steps
+ * otherwise (so CI logs and pipes stay readable).
+ */
+final class Progress implements TrainListener {
+    private final PrintStream out;
+    private final boolean tty;
+    private final int logEvery;
+    private long total;
+    private double lastVal = Double.NaN;
+    private boolean barDrawn;
+
+    Progress(PrintStream out, int logEvery) {
+        this.out = out;
+        this.tty = System.console() != null && System.getenv("CI") == null;
+        this.logEvery = logEvery;
+    }
+
+    @Override
+    public void onStart(long startStep, long totalSteps, MemoryLedger ledger) {
+        this.total = totalSteps;
+        out.println(startStep > 0 ? "resuming at step " + startStep + " of " + totalSteps : "training for " + totalSteps + " steps");
+        out.println("memory by category:");
+        out.print(ledger.format());
+    }
+
+    @Override
+    public void onStep(StepStats s) {
+        if (tty) {
+            int width = 30;
+            int filled = (int) (width * s.step() / Math.max(1, total));
+            double eta = s.elapsedSeconds() / Math.max(1, s.step()) * (total - s.step());
+            out.printf("\r[%s%s] %d/%d loss %.4f%s lr %.2e %,.0f tok/s eta %s ", "#".repeat(filled),
+                    " ".repeat(width - filled), s.step(), total, s.loss(),
+                    Double.isNaN(lastVal) ? "" : String.format(" val %.4f", lastVal), s.lr(), s.tokensPerSecond(),
+                    duration(eta));
+            out.flush();
+            barDrawn = true;
+        } else if (s.step() % logEvery == 0 || s.step() == total) {
+            out.printf("step %d/%d loss %.4f lr %.2e grad_norm %.3f %,.0f tok/s elapsed %s%n", s.step(), total,
+                    s.loss(), s.lr(), s.gradNorm(), s.tokensPerSecond(), duration(s.elapsedSeconds()));
+        }
+    }
+
+    @Override
+    public void onEval(long step, double valLoss) {
+        lastVal = valLoss;
+        endBar();
+        out.printf("step %d: val_loss %.4f (perplexity %.3f)%n", step, valLoss, Math.exp(valLoss));
+    }
+
+    @Override
+    public void onCheckpoint(long step, Path dir) {
+        if (!tty) out.println("checkpoint: " + dir);
+    }
+
+    void endBar() {
+        if (barDrawn) {
+            out.println();
+            barDrawn = false;
+        }
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60) : String.format("%dm%02ds", s / 60, s % 60);
+    }
+}

@@ -1,0 +1,190 @@
+package dev.lowrank4j.bench;
+
+import dev.lowrank4j.kernels.GemmKernel;
+import dev.lowrank4j.kernels.OpenBlasGemm;
+import dev.lowrank4j.kernels.Parallel;
+import dev.lowrank4j.kernels.VectorGemm;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+/**
+ * Measures sgemm throughput (GFLOP/s = 2·m·n·k / time) of the Java kernel and, when installed,
+ * OpenBLAS, for given shapes and thread counts.
+ *
+ * <p>Method: C = A·B (no transposes, alpha 1, beta 0) on uniform random data. Each backend is
+ * warmed up first (JIT compilation, packing buffers, OpenBLAS thread start). Then, per shape and
+ * thread count, the backends take turns for {@code rounds} rounds of {@code roundSeconds} each;
+ * every call is timed on its own and the result is the <b>best</b> call. Best-of rather than
+ * median because on a shared machine other processes only ever make a call slower, and taking
+ * turns keeps a busy spell from penalizing just one backend.
+ */
+public final class GemmBenchmark {
+    /** One matrix shape: C is m×n, the inner dimension is k. */
+    public record Shape(int m, int n, int k) {
+        double flops() {
+            return 2.0 * m * n * k;
+        }
+    }
+
+    /** Best observed throughput of one backend at one thread count on one shape. */
+    public record Result(String backend, int threads, int m, int n, int k, double gflops) {}
+
+    /** All results of a run, in measurement order. */
+    public record Report(List<Result> results) {
+        /** {@code {"results":[{"backend":"java","threads":1,"m":1024,"n":1024,"k":1024,"gflops":123.4}, ...]}}. */
+        public String toJson() {
+            return results.stream()
+                    .map(r -> String.format(Locale.ROOT,
+                            "{\"backend\":\"%s\",\"threads\":%d,\"m\":%d,\"n\":%d,\"k\":%d,\"gflops\":%.1f}",
+                            r.backend(), r.threads(), r.m(), r.n(), r.k(), r.gflops()))
+                    .collect(Collectors.joining(",", "{\"results\":[", "]}"));
+        }
+
+        /** Human-readable table with the java/openblas ratio where both were measured. */
+        public String toTable() {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-16s %7s %10s %10s %7s%n",
+                    "m×n×k", "threads", "java", "openblas", "ratio"));
+            for (Result j : results) {
+                if (!j.backend().equals("java")) continue;
+                Result o = results.stream()
+                        .filter(r -> r.backend().equals("openblas") && r.threads() == j.threads()
+                                && r.m() == j.m() && r.n() == j.n() && r.k() == j.k())
+                        .findFirst().orElse(null);
+                sb.append(String.format(Locale.ROOT, "%-16s %7d %10.1f %10s %7s%n",
+                        j.m() + "×" + j.n() + "×" + j.k(), j.threads(), j.gflops(),
+                        o == null ? "-" : String.format(Locale.ROOT, "%.1f", o.gflops()),
+                        o == null ? "-" : String.format(Locale.ROOT, "%.2f", j.gflops() / o.gflops())));
+            }
+            return sb.toString();
+        }
+    }
+
+    public static final List<Shape> DEFAULT_SHAPES = List.of(
+            new Shape(1024, 1024, 1024), new Shape(2048, 768, 768), new Shape(4096, 512, 2048));
+    public static final List<Integer> DEFAULT_THREADS = List.of(1, 2);
+    public static final int DEFAULT_ROUNDS = 3;
+    public static final double DEFAULT_ROUND_SECONDS = 1.0;
+    private static final double WARMUP_SECONDS = 1.5;
+
+    private GemmBenchmark() {}
+
+    /** Default shapes and thread counts, java and (if present) openblas. */
+    public static Report run() {
+        return run(DEFAULT_SHAPES, DEFAULT_THREADS);
+    }
+
+    public static Report run(List<Shape> shapes, List<Integer> threads) {
+        return run(shapes, threads, OpenBlasGemm.available(), DEFAULT_ROUNDS, DEFAULT_ROUND_SECONDS);
+    }
+
+    /**
+     * @param withOpenBlas also measure OpenBLAS (ignored when the library is absent)
+     * @param rounds turns each backend takes per shape and thread count
+     * @param roundSeconds length of one turn; at least 3 calls are timed per turn regardless
+     */
+    public static Report run(List<Shape> shapes, List<Integer> threads, boolean withOpenBlas,
+                             int rounds, double roundSeconds) {
+        List<GemmKernel> backends = new ArrayList<>(List.of(new VectorGemm()));
+        if (withOpenBlas && OpenBlasGemm.available()) backends.add(OpenBlasGemm.create());
+        int originalThreads = Parallel.threads();
+        List<Result> results = new ArrayList<>();
+        try {
+            warmUp(backends);
+            for (Shape shape : shapes) {
+                Operands x = new Operands(shape);
+                for (int t : threads) {
+                    Parallel.setThreads(t); // OpenBlasGemm follows Parallel's thread count
+                    double[] best = new double[backends.size()];
+                    for (int round = 0; round < rounds; round++) {
+                        for (int b = 0; b < backends.size(); b++) {
+                            best[b] = Math.max(best[b], bestGflops(backends.get(b), x, roundSeconds, 3));
+                        }
+                    }
+                    for (int b = 0; b < backends.size(); b++) {
+                        results.add(new Result(backends.get(b).name(), t, shape.m(), shape.n(), shape.k(), best[b]));
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(originalThreads);
+        }
+        return new Report(results);
+    }
+
+    private static void warmUp(List<GemmKernel> backends) {
+        Operands x = new Operands(new Shape(512, 512, 512));
+        for (GemmKernel backend : backends) bestGflops(backend, x, WARMUP_SECONDS, 5);
+    }
+
+    /** Times calls one by one for about {@code seconds} (and at least minCalls); returns the best. */
+    private static double bestGflops(GemmKernel gemm, Operands x, double seconds, int minCalls) {
+        Shape s = x.shape;
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        double best = 0;
+        for (int call = 0; call < minCalls || System.nanoTime() < end; call++) {
+            long t0 = System.nanoTime();
+            gemm.sgemm(false, false, s.m(), s.n(), s.k(), 1f, x.a, 0, s.k(), x.b, 0, s.n(), 0f, x.c, 0, s.n());
+            long elapsed = System.nanoTime() - t0;
+            best = Math.max(best, s.flops() / Math.max(1, elapsed));
+        }
+        return best;
+    }
+
+    /** Random A (m×k) and B (k×n) with an output C (m×n). */
+    private static final class Operands {
+        final Shape shape;
+        final float[] a, b, c;
+
+        Operands(Shape shape) {
+            this.shape = shape;
+            Random rnd = new Random(1);
+            a = random(rnd, shape.m() * shape.k());
+            b = random(rnd, shape.k() * shape.n());
+            c = new float[shape.m() * shape.n()];
+        }
+
+        private static float[] random(Random rnd, int size) {
+            float[] x = new float[size];
+            for (int i = 0; i < size; i++) x[i] = rnd.nextFloat() - 0.5f;
+            return x;
+        }
+    }
+
+    /**
+     * {@code GemmBenchmark [--json] [--shapes 1024x1024x1024,...] [--threads 1,2] [--rounds 3]
+     * [--round-seconds 1]}; prints a table, or the JSON report with --json.
+     */
+    public static void main(String[] args) {
+        boolean json = false;
+        List<Shape> shapes = DEFAULT_SHAPES;
+        List<Integer> threads = DEFAULT_THREADS;
+        int rounds = DEFAULT_ROUNDS;
+        double roundSeconds = DEFAULT_ROUND_SECONDS;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--json" -> json = true;
+                case "--shapes" -> shapes = parseShapes(args[++i]);
+                case "--threads" -> threads = List.of(args[++i].split(",")).stream().map(Integer::parseInt).toList();
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--round-seconds" -> roundSeconds = Double.parseDouble(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        Report report = run(shapes, threads, true, rounds, roundSeconds);
+        System.out.print(json ? report.toJson() + System.lineSeparator() : report.toTable());
+    }
+
+    /** "1024x1024x1024,2048x768x768" (m×n×k) → shapes. */
+    public static List<Shape> parseShapes(String spec) {
+        List<Shape> out = new ArrayList<>();
+        for (String part : spec.split(",")) {
+            String[] d = part.trim().split("[x×]");
+            if (d.length != 3) throw new IllegalArgumentException("shape must be MxNxK, got " + part);
+            out.add(new Shape(Integer.parseInt(d[0]), Integer.parseInt(d[1]), Integer.parseInt(d[2])));
+        }
+        return out;
+    }
+}

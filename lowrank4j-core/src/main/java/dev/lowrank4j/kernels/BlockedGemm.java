@@ -1,0 +1,120 @@
+package dev.lowrank4j.kernels;
+
+import static dev.lowrank4j.kernels.GemmMicroKernel.MR;
+import static dev.lowrank4j.kernels.GemmMicroKernel.NR;
+import static dev.lowrank4j.kernels.GemmMicroKernel.ZEROS;
+
+/**
+ * Single-threaded cache-blocked GEMM (the Goto/BLIS loop nest) over one rectangle of C.
+ * A kc×nc panel of op(B) is packed once and stays in L2/L3, an mc×kc block of op(A) is packed
+ * into L2, and the micro-kernel streams one kc×NR slice of B from L1 against every MR-row slice
+ * of A. {@link VectorGemm} hands each thread its own rectangle.
+ */
+final class BlockedGemm {
+    /** Depth of a packed block: a kc×NR B slice (32 KiB at kc=256) fits the 48 KiB L1. */
+    static final int KC = Integer.getInteger("lowrank4j.gemm.kc", 256);
+    /** Rows of op(A) per packed block: mc×kc floats (≈200 KiB) sit comfortably in a 1 MiB L2. */
+    static final int MC = roundUp(Integer.getInteger("lowrank4j.gemm.mc", 192), MR);
+    /** Columns of op(B) per packed panel: kc×nc floats (≈4 MiB) live in the shared L3. */
+    static final int NC = roundUp(Integer.getInteger("lowrank4j.gemm.nc", 4096), NR);
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private BlockedGemm() {}
+
+    /** Packing buffers owned by one thread, grown on demand and reused across calls. */
+    private static final class Workspace {
+        float[] packedA = new float[0];
+        float[] packedB = new float[0];
+        final float[] tile = new float[MR * NR];
+
+        float[] packedA(int size) {
+            if (packedA.length < size) packedA = new float[size];
+            return packedA;
+        }
+
+        float[] packedB(int size) {
+            if (packedB.length < size) packedB = new float[size];
+            return packedB;
+        }
+    }
+
+    /** Same contract as {@link GemmKernel#sgemm}; requires m, n, k ≥ 1. */
+    static void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float beta, float[] c, int cOff, int ldc) {
+        Workspace ws = WORKSPACE.get();
+        // The kernels only overwrite or accumulate; a general beta is applied once up front.
+        boolean overwriteFirst = beta == 0f;
+        if (!overwriteFirst) VectorGemm.scale(c, cOff, ldc, m, n, beta);
+        int kc = evenSplit(k, KC, 1);
+        int mc = evenSplit(m, MC, MR);
+        int nc = evenSplit(n, NC, NR);
+        float[] packedB = ws.packedB(kc * roundUp(nc, NR));
+        float[] packedA = ws.packedA(kc * roundUp(mc, MR));
+        for (int j0 = 0; j0 < n; j0 += nc) {
+            int cols = Math.min(nc, n - j0);
+            for (int p0 = 0; p0 < k; p0 += kc) {
+                int depth = Math.min(kc, k - p0);
+                // Later k blocks accumulate onto what the first one wrote.
+                boolean overwrite = overwriteFirst && p0 == 0;
+                GemmPacking.packB(transB, b, bOff, ldb, p0, depth, j0, cols, packedB);
+                for (int i0 = 0; i0 < m; i0 += mc) {
+                    int rows = Math.min(mc, m - i0);
+                    GemmPacking.packA(transA, a, aOff, lda, i0, rows, p0, depth, alpha, packedA);
+                    multiplyPacked(rows, cols, depth, packedA, GemmPacking.rowStride(transA, depth),
+                            GemmPacking.stepStride(transA), packedB, overwrite, c, cOff + i0 * ldc + j0, ldc, ws.tile);
+                }
+            }
+        }
+    }
+
+    /** Runs the micro-kernels over one packed A block × one packed B panel. */
+    private static void multiplyPacked(int rows, int cols, int depth, float[] packedA, int rs, int ps,
+                                       float[] packedB, boolean overwrite,
+                                       float[] c, int cOff, int ldc, float[] tile) {
+        for (int jj = 0; jj < cols; jj += NR) {
+            int w = GemmPacking.panelWidth(cols - jj);
+            int validCols = Math.min(w, cols - jj);
+            int bo = jj * depth;
+            for (int ii = 0; ii < rows; ii += MR) {
+                int validRows = Math.min(MR, rows - ii);
+                int ao = ii * depth;
+                int co = cOff + ii * ldc + jj;
+                if (validRows == MR && validCols == w) {
+                    if (overwrite) kernel(w, depth, packedA, ao, rs, ps, packedB, bo, c, co, ldc, ZEROS, 0, NR);
+                    else kernel(w, depth, packedA, ao, rs, ps, packedB, bo, c, co, ldc, c, co, ldc);
+                } else {
+                    // Ragged edge: compute the whole padded tile aside, then copy what exists.
+                    kernel(w, depth, packedA, ao, rs, ps, packedB, bo, tile, 0, w, ZEROS, 0, NR);
+                    mergeTile(tile, w, validRows, validCols, overwrite, c, co, ldc);
+                }
+            }
+        }
+    }
+
+    private static void kernel(int width, int depth, float[] ap, int ao, int rs, int ps, float[] bp, int bo,
+                               float[] c, int co, int ldc, float[] s, int so, int sld) {
+        if (width == NR) GemmMicroKernel.full(depth, ap, ao, rs, ps, bp, bo, c, co, ldc, s, so, sld);
+        else GemmMicroKernel.half(depth, ap, ao, rs, ps, bp, bo, c, co, ldc, s, so, sld);
+    }
+
+    private static void mergeTile(float[] tile, int tileLd, int rows, int cols, boolean overwrite,
+                                  float[] c, int co, int ldc) {
+        for (int i = 0; i < rows; i++) {
+            int t = i * tileLd, o = co + i * ldc;
+            if (overwrite) System.arraycopy(tile, t, c, o, cols);
+            else for (int j = 0; j < cols; j++) c[o + j] += tile[t + j];
+        }
+    }
+
+    /** Block size ≤ limit that splits total into equal parts, rounded up to a multiple of unit. */
+    static int evenSplit(int total, int limit, int unit) {
+        int blocks = Math.max(1, (total + limit - 1) / limit);
+        return roundUp((total + blocks - 1) / blocks, unit);
+    }
+
+    static int roundUp(int x, int unit) {
+        return (x + unit - 1) / unit * unit;
+    }
+}

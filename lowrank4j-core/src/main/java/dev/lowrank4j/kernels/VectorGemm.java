@@ -1,0 +1,123 @@
+package dev.lowrank4j.kernels;
+
+import static dev.lowrank4j.kernels.GemmMicroKernel.L;
+import static dev.lowrank4j.kernels.GemmMicroKernel.MR;
+import static dev.lowrank4j.kernels.GemmMicroKernel.NR;
+
+import java.util.Arrays;
+
+/**
+ * The fast pure-Java sgemm (Vector API). Splits C into one rectangle per thread of
+ * {@link Parallel}'s pool and runs the cache-blocked packed kernel ({@link BlockedGemm}) on each;
+ * tiny or few-row problems take the unpacked {@link DirectGemm} path instead.
+ */
+public final class VectorGemm implements GemmKernel {
+    /** Below this many multiply-adds (m·n·k) packing costs more than it saves. */
+    static final long SMALL_WORK = 32 * 1024;
+    /** Below this many multiply-adds a fork/join round trip (~10–20 µs) is not worth it. */
+    static final long PARALLEL_MIN_WORK = 1L << 21;
+    /** With fewer rows than this, packing B costs about as much as the product itself. */
+    static final int DIRECT_MAX_ROWS = 4;
+
+    @Override
+    public String name() {
+        return "java";
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        GemmArguments.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) { // BLAS quick return: A and B are not read
+            scale(c, cOff, ldc, m, n, beta);
+            return;
+        }
+        long work = (long) m * n * k;
+        boolean direct = work < SMALL_WORK || m < DIRECT_MAX_ROWS;
+        int threads = work < PARALLEL_MIN_WORK ? 1 : Parallel.threads();
+        Grid grid = Grid.choose(threads, m, n, direct);
+        Parallel.forEach(grid.parts(), part -> {
+            int i0 = grid.rowStart(part, m), i1 = grid.rowStart(part + grid.colParts, m);
+            int col = part % grid.colParts;
+            int j0 = grid.colStart(col, n), j1 = grid.colStart(col + 1, n);
+            if (i1 <= i0 || j1 <= j0) return;
+            int aSub = transA ? aOff + i0 : aOff + i0 * lda;
+            int bSub = transB ? bOff + j0 * ldb : bOff + j0;
+            int cSub = cOff + i0 * ldc + j0;
+            if (direct) {
+                DirectGemm.multiply(transA, transB, i1 - i0, j1 - j0, k, alpha, a, aSub, lda,
+                        b, bSub, ldb, beta, c, cSub, ldc);
+            } else {
+                BlockedGemm.multiply(transA, transB, i1 - i0, j1 - j0, k, alpha, a, aSub, lda,
+                        b, bSub, ldb, beta, c, cSub, ldc);
+            }
+        });
+    }
+
+    /** C = beta·C, with beta = 0 overwriting (so NaNs in C do not survive). */
+    static void scale(float[] c, int cOff, int ldc, int m, int n, float beta) {
+        if (beta == 1f) return;
+        for (int i = 0; i < m; i++) {
+            int o = cOff + i * ldc;
+            if (beta == 0f) Arrays.fill(c, o, o + n, 0f);
+            else for (int j = 0; j < n; j++) c[o + j] *= beta;
+        }
+    }
+
+    /**
+     * How C is cut among threads: rowParts × colParts rectangles, row cuts on MR boundaries and
+     * column cuts on NR (or vector) boundaries so only the outer edge has ragged tiles.
+     */
+    record Grid(int rowParts, int colParts, int rowUnit, int colUnit) {
+        int parts() {
+            return rowParts * colParts;
+        }
+
+        /** First row of the rectangle with index part (part / colParts is its row band). */
+        int rowStart(int part, int m) {
+            return cut(part / colParts, rowParts, m, rowUnit);
+        }
+
+        int colStart(int col, int n) {
+            return cut(col, colParts, n, colUnit);
+        }
+
+        private static int cut(int index, int parts, int total, int unit) {
+            if (index >= parts) return total;
+            int units = (total + unit - 1) / unit;
+            return Math.min(total, (int) ((long) units * index / parts) * unit);
+        }
+
+        /**
+         * Picks the factorization of threads that duplicates the least packing: every row band
+         * packs all of op(B) it touches and every column band all of op(A), so the cost of
+         * rowParts × colParts is about rowParts·n + colParts·m. Bands thinner than one tile are
+         * not allowed.
+         */
+        static Grid choose(int threads, int m, int n, boolean direct) {
+            int rowUnit = direct ? 1 : MR, colUnit = direct ? L : NR;
+            if (direct) return new Grid(1, Math.max(1, Math.min(threads, n / colUnit)), rowUnit, colUnit);
+            int bestRows = 1, bestCols = 1;
+            double bestCost = Double.MAX_VALUE;
+            for (int rows = 1; rows <= threads; rows++) {
+                if (threads % rows != 0) continue;
+                int cols = threads / rows;
+                if (m < rows * rowUnit || n < cols * colUnit) continue;
+                double cost = (double) rows * n + (double) cols * m;
+                if (cost < bestCost) {
+                    bestCost = cost;
+                    bestRows = rows;
+                    bestCols = cols;
+                }
+            }
+            if (bestCost == Double.MAX_VALUE) { // too small for an exact factorization: 1-D cut
+                bestRows = Math.max(1, Math.min(threads, m / rowUnit));
+                bestCols = 1;
+                if (bestRows == 1) bestCols = Math.max(1, Math.min(threads, n / colUnit));
+            }
+            return new Grid(bestRows, bestCols, rowUnit, colUnit);
+        }
+    }
+}

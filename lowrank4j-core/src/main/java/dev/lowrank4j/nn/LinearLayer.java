@@ -1,0 +1,39 @@
+package dev.lowrank4j.nn;
+
+import dev.lowrank4j.tensor.Tensor;
+
+import java.util.List;
+
+/**
+ * Anything that can stand where a linear layer stands: the plain {@link Linear} and every adapter
+ * (LoRA and friends). Models hold their projections through this interface so a method can swap
+ * one in by module path.
+ *
+ * <p>Contract shared by all implementations:
+ * <ul>
+ *   <li>{@code forward(x)} takes [N, in] and returns [N, out]. The returned tensor belongs to the
+ *       layer and stays valid until the layer's next {@code forward}; the layer may keep a
+ *       reference to {@code x}, so the caller must not modify x before {@code backward}.</li>
+ *   <li>{@code backward(dy)} takes [N, out] for the most recent forward, ADDS the parameter
+ *       gradients into {@link Parameter#grad()} of trainable parameters (frozen ones get
+ *       nothing), and returns dx [N, in], which belongs to the layer and stays valid until its
+ *       next {@code backward}.</li>
+ * </ul>
+ */
+public interface LinearLayer {
+    Tensor forward(Tensor x);
+
+    Tensor backward(Tensor dy);
+
+    /** Every parameter this layer owns, trainable or frozen, in a stable order. */
+    List<Parameter> parameters();
+
+    int inFeatures();
+
+    int outFeatures();
+
+    /** Bytes this layer keeps alive between forward and backward (for the memory ledger). */
+    default long activationBytes() {
+        return 0;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.lowrank4j.tasks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lowrank4j.Lowrank4jException;
+import dev.lowrank4j.data.ByteTokenizer;
+import dev.lowrank4j.data.Corpus;
+import dev.lowrank4j.data.TokenDataset;
+import dev.lowrank4j.model.LlamaConfig;
+import dev.lowrank4j.model.LlamaModel;
+import dev.lowrank4j.train.AdamW;
+import dev.lowrank4j.train.Checkpoints;
+import dev.lowrank4j.train.TrainConfig;
+import dev.lowrank4j.train.TrainListener;
+import dev.lowrank4j.train.Trainer;
+import dev.lowrank4j.util.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Pretrains a byte-level LLaMA on a text corpus and writes a run folder: {@code run_config.json},
+ * {@code metrics.jsonl}, {@code checkpoints/}, {@code summary.json}. On resume the saved
+ * configuration wins over flags (only {@code steps} may be raised), so the trajectory stays the same.
+ */
+public final class PretrainJob {
+    public static final double VAL_FRACTION = 0.05;
+
+    public record Options(ModelShape shape, TrainConfig train, Path corpus, Path out, boolean resume) {}
+
+    public record Prepared(LlamaModel model, TokenDataset data, TrainConfig train, Trainer trainer,
+                           String corpusName, boolean resume) {}
+
+    private PretrainJob() {}
+
+    public static Prepared prepare(Options o) {
+        Path runDir = o.out();
+        Path runConfig = runDir.resolve("run_config.json");
+        ModelShape shape = o.shape();
+        TrainConfig train = o.train();
+        String corpusName = o.corpus() == null ? Corpus.EMBEDDED_NAME : o.corpus().toString();
+        Path corpusPath = o.corpus();
+        if (o.resume()) {
+            if (!Files.isRegularFile(runConfig)) {
+                throw new Lowrank4jException(runDir + ": not a run folder to resume (no run_config.json)");
+            }
+            Saved saved = readRunConfig(runConfig);
+            shape = saved.shape();
+            train = saved.train().withSteps(Math.max(saved.train().steps(), o.train().steps()));
+            corpusPath = saved.corpus();
+            corpusName = corpusPath == null ? Corpus.EMBEDDED_NAME : corpusPath.toString();
+        } else if (Checkpoints.latest(runDir).isPresent()) {
+            throw new Lowrank4jException(runDir + " already holds a run; add --resume to continue it or choose another --out");
+        }
+        byte[] text = corpusPath == null ? Corpus.embedded() : Corpus.read(corpusPath);
+        int[] tokens = ByteTokenizer.encode(text);
+        TokenDataset data = new TokenDataset(tokens, VAL_FRACTION, train.seq());
+        LlamaConfig cfg = shape.toConfig();
+        LlamaModel model = new LlamaModel(cfg, train.seed());
+        var optimizer = new AdamW(model.parameters(),
+                new AdamW.Hyper(train.beta1(), train.beta2(), train.eps(), train.weightDecay()));
+        if (!o.resume()) Json.writeAtomically(runConfig, runConfigJson(shape, train, corpusPath));
+        Trainer trainer = new Trainer(model, data, train, runDir, optimizer);
+        return new Prepared(model, data, train, trainer, corpusName, o.resume());
+    }
+
+    public static Trainer.Summary run(Options o, TrainListener listener) {
+        Prepared p = prepare(o);
+        return p.trainer().listener(listener).run(p.resume());
+    }
+
+    private record Saved(ModelShape shape, TrainConfig train, Path corpus) {}
+
+    private static Map<String, Object> runConfigJson(ModelShape s, TrainConfig t, Path corpus) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", "full");
+        m.put("corpus", corpus == null ? null : corpus.toAbsolutePath().toString());
+        m.put("tokenizer", "bytes");
+        m.put("model", s);
+        m.put("train", t);
+        return m;
+    }
+
+    private static Saved readRunConfig(Path file) {
+        try {
+            JsonNode j = Json.MAPPER.readTree(file.toFile());
+            ModelShape s = Json.MAPPER.treeToValue(j.get("model"), ModelShape.class);
+            TrainConfig t = Json.MAPPER.treeToValue(j.get("train"), TrainConfig.class);
+            JsonNode c = j.get("corpus");
+            return new Saved(s, t, c == null || c.isNull() ? null : Path.of(c.asText()));
+        } catch (IOException | IllegalArgumentException | NullPointerException e) {
+            throw new Lowrank4jException(file + ": unreadable run configuration (" + e.getMessage() + ")");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.lowrank4j.train;
+
+import dev.lowrank4j.Lowrank4jException;
+import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * AdamW with torch.optim.AdamW semantics: decoupled weight decay {@code p ← p·(1 − lr·wd)} first,
+ * then the bias-corrected Adam step {@code p ← p − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε)}.
+ * Weight decay applies to the parameters {@code decayed} selects (by default matrices only: the
+ * usual practice of not decaying norms' gains).
+ */
+public final class AdamW implements Optimizer {
+    public record Hyper(double beta1, double beta2, double eps, double weightDecay) {
+        public static Hyper defaults() {
+            return new Hyper(0.9, 0.999, 1e-8, 0.0);
+        }
+    }
+
+    private final List<Parameter> params;
+    private final boolean[] decay;
+    private final Hyper h;
+    private final List<float[]> m = new ArrayList<>(), v = new ArrayList<>();
+    private long t;
+
+    public AdamW(List<Parameter> parameters, Hyper hyper) {
+        this.params = parameters.stream().filter(Parameter::trainable).toList();
+        this.h = hyper;
+        this.decay = new boolean[params.size()];
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = params.get(i);
+            decay[i] = p.value().rank() >= 2;
+            m.add(new float[p.numel()]);
+            v.add(new float[p.numel()]);
+        }
+    }
+
+    @Override
+    public void step(double lr) {
+        t++;
+        double bc1 = 1 - Math.pow(h.beta1(), t), bc2 = 1 - Math.pow(h.beta2(), t);
+        float stepSize = (float) (lr / bc1);
+        float invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
+        float b1 = (float) h.beta1(), b2 = (float) h.beta2(), eps = (float) h.eps();
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = params.get(i);
+            float[] w = p.data(), g = p.grad().data, mi = m.get(i), vi = v.get(i);
+            float keep = decay[i] ? (float) (1 - lr * h.weightDecay()) : 1f;
+            AdamKernel.update(w, g, mi, vi, 0, w.length, keep, b1, b2, stepSize, invSqrtBc2, eps);
+        }
+    }
+
+    @Override
+    public long steps() {
+        return t;
+    }
+
+    @Override
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> s = new LinkedHashMap<>();
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = params.get(i);
+            s.put("exp_avg." + p.name(), new Tensor(m.get(i), p.value().shape()));
+            s.put("exp_avg_sq." + p.name(), new Tensor(v.get(i), p.value().shape()));
+        }
+        return s;
+    }
+
+    @Override
+    public void loadState(Map<String, Tensor> state, long steps) {
+        for (int i = 0; i < params.size(); i++) {
+            Parameter p = params.get(i);
+            copyInto(state, "exp_avg." + p.name(), m.get(i));
+            copyInto(state, "exp_avg_sq." + p.name(), v.get(i));
+        }
+        this.t = steps;
+    }
+
+    private static void copyInto(Map<String, Tensor> state, String key, float[] dst) {
+        Tensor src = state.get(key);
+        if (src == null) throw new Lowrank4jException("optimizer state has no '" + key + "' (checkpoint from another model or method?)");
+        if (src.size() != dst.length) {
+            throw new Lowrank4jException("optimizer state '" + key + "' has " + src.size() + " values, expected " + dst.length);
+        }
+        System.arraycopy(src.data, 0, dst, 0, dst.length);
+    }
+
+    @Override
+    public long stateBytes() {
+        long n = 0;
+        for (float[] a : m) n += a.length;
+        for (float[] a : v) n += a.length;
+        return 4 * n;
+    }
+}
