@@ -110,7 +110,7 @@ public final class BertSelfAttention {
                 keys.data, rowsOff, hidden, 0f, p, pOff, seq);
         for (int i = 0; i < seq; i++) {
             int row = pOff + i * seq;
-            for (int j = 0; j < keysUsed; j++) if (!mask.attends(b, j)) p[row + j] += 0f;
+            for (int j = 0; j < keysUsed; j++) if (!mask.attends(b, j)) p[row + j] = Float.NEGATIVE_INFINITY;
             float max = VectorMath.max(p, row, keysUsed);
             float sum = VectorMath.expInPlace(p, row, keysUsed, max);
             VectorMath.scale(p, row, keysUsed, 1f / sum);

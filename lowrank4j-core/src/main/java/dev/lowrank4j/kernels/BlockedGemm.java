@@ -62,24 +62,25 @@ final class BlockedGemm {
                 for (int i0 = 0; i0 < m; i0 += mc) {
                     int rows = Math.min(mc, m - i0);
                     GemmPacking.packA(transA, a, aOff, lda, i0, rows, p0, depth, alpha, packedA);
-                    multiplyPacked(rows, cols, depth, packedA, GemmPacking.rowStride(transA, depth),
-                            GemmPacking.stepStride(transA), packedB, overwrite, c, cOff + i0 * ldc + j0, ldc, ws.tile);
+                    multiplyPacked(transA, rows, cols, depth, packedA, packedB, overwrite,
+                            c, cOff + i0 * ldc + j0, ldc, ws.tile);
                 }
             }
         }
     }
 
     /** Runs the micro-kernels over one packed A block × one packed B panel. */
-    private static void multiplyPacked(int rows, int cols, int depth, float[] packedA, int rs, int ps,
+    private static void multiplyPacked(boolean transA, int rows, int cols, int depth, float[] packedA,
                                        float[] packedB, boolean overwrite,
                                        float[] c, int cOff, int ldc, float[] tile) {
+        int rs = GemmPacking.rowStride(transA, depth), ps = GemmPacking.stepStride(transA, rows);
         for (int jj = 0; jj < cols; jj += NR) {
             int w = GemmPacking.panelWidth(cols - jj);
             int validCols = Math.min(w, cols - jj);
             int bo = jj * depth;
             for (int ii = 0; ii < rows; ii += MR) {
                 int validRows = Math.min(MR, rows - ii);
-                int ao = ii * depth;
+                int ao = GemmPacking.panelOffset(transA, ii, depth);
                 int co = cOff + ii * ldc + jj;
                 if (validRows == MR && validCols == w) {
                     if (overwrite) kernel(w, depth, packedA, ao, rs, ps, packedB, bo, c, co, ldc, ZEROS, 0, NR);

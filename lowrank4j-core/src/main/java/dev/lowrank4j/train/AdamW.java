@@ -26,12 +26,15 @@ public final class AdamW implements Optimizer {
     private final boolean[] decay;
     private final Hyper h;
     private final List<float[]> m = new ArrayList<>(), v = new ArrayList<>();
+    /** Per-parameter step counts: PeriodicLoRA restarts some parameters' moments and bias correction. */
+    private final long[] paramSteps;
     private long t;
 
     public AdamW(List<Parameter> parameters, Hyper hyper) {
         this.params = parameters.stream().filter(Parameter::trainable).toList();
         this.h = hyper;
         this.decay = new boolean[params.size()];
+        this.paramSteps = new long[params.size()];
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             decay[i] = p.value().rank() >= 2;
@@ -43,15 +46,31 @@ public final class AdamW implements Optimizer {
     @Override
     public void step(double lr) {
         t++;
-        double bc1 = 1 - Math.pow(h.beta1(), t), bc2 = 1 - Math.pow(h.beta2(), t);
-        float stepSize = (float) (lr / bc1);
-        float invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
         float b1 = (float) h.beta1(), b2 = (float) h.beta2(), eps = (float) h.eps();
         for (int i = 0; i < params.size(); i++) {
+            long pt = ++paramSteps[i];
+            double bc1 = 1 - Math.pow(h.beta1(), pt), bc2 = 1 - Math.pow(h.beta2(), pt);
+            float stepSize = (float) (lr / bc1);
+            float invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
             Parameter p = params.get(i);
             float[] w = p.data(), g = p.grad().data, mi = m.get(i), vi = v.get(i);
             float keep = decay[i] ? (float) (1 - lr * h.weightDecay()) : 1f;
             AdamKernel.update(w, g, mi, vi, 0, w.length, keep, b1, b2, stepSize, invSqrtBc2, eps);
+        }
+    }
+
+    /**
+     * Zeroes the moments and restarts the bias correction of the given parameters (PeriodicLoRA
+     * does this for a re-initialised adapter); other parameters keep their state.
+     */
+    public void resetState(java.util.Collection<Parameter> which) {
+        java.util.Set<Parameter> set = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        set.addAll(which);
+        for (int i = 0; i < params.size(); i++) {
+            if (!set.contains(params.get(i))) continue;
+            java.util.Arrays.fill(m.get(i), 0f);
+            java.util.Arrays.fill(v.get(i), 0f);
+            paramSteps[i] = 0;
         }
     }
 
@@ -67,6 +86,8 @@ public final class AdamW implements Optimizer {
             Parameter p = params.get(i);
             s.put("exp_avg." + p.name(), new Tensor(m.get(i), p.value().shape()));
             s.put("exp_avg_sq." + p.name(), new Tensor(v.get(i), p.value().shape()));
+            // a float holds step counts exactly up to 2^24, far beyond any run here
+            s.put("step." + p.name(), new Tensor(new float[] {paramSteps[i]}, 1));
         }
         return s;
     }
@@ -77,6 +98,8 @@ public final class AdamW implements Optimizer {
             Parameter p = params.get(i);
             copyInto(state, "exp_avg." + p.name(), m.get(i));
             copyInto(state, "exp_avg_sq." + p.name(), v.get(i));
+            Tensor st = state.get("step." + p.name());
+            paramSteps[i] = st == null ? steps : (long) st.data[0];
         }
         this.t = steps;
     }

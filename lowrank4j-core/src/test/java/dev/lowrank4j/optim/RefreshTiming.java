@@ -27,6 +27,22 @@ public final class RefreshTiming {
         time("randomized refresh + step", projected, GaLoreOptions.of(rank).withUpdateGap(1));
         time("step without refresh     ", projected, GaLoreOptions.of(rank).withUpdateGap(GaLoreOptions.NEVER_REFRESH));
         time("exact (EJML) refresh+step", projected, GaLoreOptions.of(rank).withUpdateGap(1).withSvd(TopSvd.exact()));
+        refreshCpu("randomized", projected, rank, TopSvd.randomized());
+        refreshCpu("exact     ", projected, rank, TopSvd.exact());
+    }
+
+    /** CPU time of refreshing every projector on this thread: insensitive to other processes' load. */
+    private static void refreshCpu(String label, List<Parameter> params, int rank, TopSvd svd) {
+        var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        List<GaLoreProjector> projectors = params.stream().map(p -> new GaLoreProjector(p.name(), p.value().dim(0),
+                p.value().dim(1), rank, 1, 1.0, ProjectionType.STD, svd)).toList();
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < WARMUP + MEASURED; i++) {
+            long t0 = bean.getCurrentThreadCpuTime();
+            for (int k = 0; k < projectors.size(); k++) projectors.get(k).refresh(params.get(k).grad().data, i);
+            if (i >= WARMUP) best = Math.min(best, (bean.getCurrentThreadCpuTime() - t0) / 1e6);
+        }
+        System.out.printf(Locale.ROOT, "%s refresh of all, one thread, CPU time: best %.0f ms%n", label, best);
     }
 
     private static void time(String label, List<Parameter> params, GaLoreOptions options) {
