@@ -5,6 +5,7 @@ import dev.lowrank4j.kernels.Gemm;
 import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.tasks.ModelShape;
 import dev.lowrank4j.tasks.PretrainJob;
+import dev.lowrank4j.tasks.PretrainMethod;
 import dev.lowrank4j.tasks.Preset;
 import dev.lowrank4j.train.MemoryLedger;
 import dev.lowrank4j.train.TrainConfig;
@@ -29,6 +30,7 @@ import java.util.stream.Stream;
                 "  lowrank4j pretrain --steps 2000 --out runs/moby     # longer run in a chosen folder",
                 "  lowrank4j pretrain --out runs/moby --resume --steps 3000   # continue it, bit-exact",
                 "  lowrank4j pretrain --corpus my.txt --dim 256 --layers 6 --heads 8 --hidden 688",
+                "  lowrank4j pretrain --method galore --rank 32 --update-gap 200 --scale 0.25 --lr 0.01",
                 "", "The run folder holds run_config.json, metrics.jsonl, checkpoints/step-*/ (a Hugging Face",
                 "model folder plus optimizer and trainer state) and summary.json."})
 final class PretrainCommand implements Callable<Integer> {
@@ -42,6 +44,18 @@ final class PretrainCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--resume", description = "Continue the run in --out (default: the newest runs/pretrain-*) from its last checkpoint.")
     boolean resume;
+    @Option(names = "--method", defaultValue = "full", description = "How the attention/MLP weights train: full (AdamW), lora (adapter on frozen weights), galore, fira (default: ${DEFAULT-VALUE}).")
+    String method;
+    @Option(names = "--rank", defaultValue = "0", description = "LoRA rank or GaLore/Fira projection rank; 0 = hidden/4 (default: ${DEFAULT-VALUE}).")
+    int rank;
+    @Option(names = "--update-gap", defaultValue = "200", description = "GaLore/Fira projector refresh period T in steps (default: ${DEFAULT-VALUE}).")
+    long updateGap;
+    @Option(names = "--scale", defaultValue = "0.25", description = "GaLore/Fira scale alpha (default: ${DEFAULT-VALUE}).")
+    double scale;
+    @Option(names = "--lora-alpha", defaultValue = "32", description = "LoRA alpha; scaling = alpha/rank (default: ${DEFAULT-VALUE}).")
+    double loraAlpha;
+    @Option(names = "--proj-type", defaultValue = "std", description = "GaLore projection side: std, reverse_std, left, right, full (default: ${DEFAULT-VALUE}).")
+    String projType;
     @Option(names = "--seed", defaultValue = "42", description = "Seed for model init and data order (default: ${DEFAULT-VALUE}).")
     long seed;
     @Mixin
@@ -82,8 +96,10 @@ final class PretrainCommand implements Callable<Integer> {
                 evalEvery != null ? evalEvery : Math.max(1, s / 8), evalBatches,
                 checkpointEvery != null ? checkpointEvery : Math.max(1, s / 4), 2, Math.max(1, s / 40), seed);
         Path runDir = out != null ? out : (resume ? newestRun() : defaultRunDir(p));
-        PretrainJob.Options options = new PretrainJob.Options(shape, train, corpus, runDir, resume);
-        System.out.printf("lowrank4j pretrain: preset %s, %d threads, gemm %s%n", p.id, Parallel.threads(), Gemm.kernel().name());
+        PretrainMethod m = new PretrainMethod(PretrainMethod.parseKind(method), rank, updateGap, scale, loraAlpha, projType);
+        PretrainJob.Options options = new PretrainJob.Options(shape, train, m, corpus, runDir, resume);
+        System.out.printf("lowrank4j pretrain: preset %s, method %s, %d threads, gemm %s%n", p.id, m.id(),
+                Parallel.threads(), Gemm.kernel().name());
         System.out.println("run folder: " + runDir);
         Progress progress = new Progress(System.out, train.logEvery());
         Trainer.Summary sum = PretrainJob.run(options, progress);

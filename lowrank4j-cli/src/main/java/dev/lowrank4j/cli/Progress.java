@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * Shows training progress: a redrawn bar on a terminal, a plain log line every few steps
  * otherwise (so CI logs and pipes stay readable).
  */
-final class Progress implements TrainListener {
+class Progress implements TrainListener {
     private final PrintStream out;
     private final boolean tty;
     private final int logEvery;
@@ -22,6 +22,11 @@ final class Progress implements TrainListener {
         this.out = out;
         this.tty = System.console() != null && System.getenv("CI") == null;
         this.logEvery = logEvery;
+    }
+
+    /** Starts counting without printing the memory table (for several runs in a row). */
+    void quietStart(long totalSteps) {
+        this.total = totalSteps;
     }
 
     @Override

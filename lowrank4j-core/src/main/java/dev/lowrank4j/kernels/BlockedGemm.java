@@ -1,5 +1,6 @@
 package dev.lowrank4j.kernels;
 
+import static dev.lowrank4j.kernels.GemmMicroKernel.L;
 import static dev.lowrank4j.kernels.GemmMicroKernel.MR;
 import static dev.lowrank4j.kernels.GemmMicroKernel.NR;
 import static dev.lowrank4j.kernels.GemmMicroKernel.ZEROS;
@@ -17,6 +18,9 @@ final class BlockedGemm {
     static final int MC = roundUp(Integer.getInteger("lowrank4j.gemm.mc", 192), MR);
     /** Columns of op(B) per packed panel: kc×nc floats (≈4 MiB) live in the shared L3. */
     static final int NC = roundUp(Integer.getInteger("lowrank4j.gemm.nc", 4096), NR);
+
+    /** Up to this many columns of C, row-major A is read in place instead of packed. */
+    static final int UNPACKED_A_MAX_COLS = Integer.getInteger("lowrank4j.gemm.unpackedAMaxCols", 2 * NR);
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
@@ -50,6 +54,10 @@ final class BlockedGemm {
         int kc = evenSplit(k, KC, 1);
         int mc = evenSplit(m, MC, MR);
         int nc = evenSplit(n, NC, NR);
+        // Narrow C: each A row is used by at most two B panels, so copying A costs more than the
+        // cache misses it saves; the kernel then reads A where it is and alpha goes into B.
+        // Transposed A read in place strides by lda per k step, so only for a single panel.
+        boolean packA = n > (transA ? NR : UNPACKED_A_MAX_COLS);
         float[] packedB = ws.packedB(kc * roundUp(nc, NR));
         float[] packedA = ws.packedA(kc * roundUp(mc, MR));
         for (int j0 = 0; j0 < n; j0 += nc) {
@@ -58,38 +66,62 @@ final class BlockedGemm {
                 int depth = Math.min(kc, k - p0);
                 // Later k blocks accumulate onto what the first one wrote.
                 boolean overwrite = overwriteFirst && p0 == 0;
-                GemmPacking.packB(transB, b, bOff, ldb, p0, depth, j0, cols, packedB);
+                GemmPacking.packB(transB, b, bOff, ldb, p0, depth, j0, cols, packA ? 1f : alpha, packedB);
                 for (int i0 = 0; i0 < m; i0 += mc) {
-                    int rows = Math.min(mc, m - i0);
-                    GemmPacking.packA(transA, a, aOff, lda, i0, rows, p0, depth, alpha, packedA);
-                    multiplyPacked(transA, rows, cols, depth, packedA, packedB, overwrite,
-                            c, cOff + i0 * ldc + j0, ldc, ws.tile);
+                    int rows = Math.min(mc, m - i0), fullRows = rows / MR * MR;
+                    int co = cOff + i0 * ldc + j0;
+                    if (packA) {
+                        GemmPacking.packA(transA, a, aOff, lda, i0, rows, p0, depth, alpha, packedA);
+                        multiplyBlock(rows, cols, depth, packedA, 0, GemmPacking.rowStride(transA, depth),
+                                GemmPacking.stepStride(transA, rows), packedB, overwrite, c, co, ldc, ws.tile);
+                        continue;
+                    }
+                    int src = transA ? aOff + p0 * lda + i0 : aOff + i0 * lda + p0;
+                    multiplyBlock(fullRows, cols, depth, a, src, transA ? 1 : lda, transA ? lda : 1,
+                            packedB, overwrite, c, co, ldc, ws.tile);
+                    if (fullRows < rows) { // the kernels read whole panels: pad the last rows
+                        GemmPacking.packA(transA, a, aOff, lda, i0 + fullRows, rows - fullRows, p0, depth, 1f,
+                                packedA);
+                        multiplyBlock(rows - fullRows, cols, depth, packedA, 0, GemmPacking.rowStride(transA, depth),
+                                GemmPacking.stepStride(transA, rows - fullRows), packedB, overwrite,
+                                c, co + fullRows * ldc, ldc, ws.tile);
+                    }
                 }
             }
         }
     }
 
-    /** Runs the micro-kernels over one packed A block × one packed B panel. */
-    private static void multiplyPacked(boolean transA, int rows, int cols, int depth, float[] packedA,
-                                       float[] packedB, boolean overwrite,
-                                       float[] c, int cOff, int ldc, float[] tile) {
-        int rs = GemmPacking.rowStride(transA, depth), ps = GemmPacking.stepStride(transA, rows);
+    /**
+     * Runs the micro-kernels over one block of A × one packed B panel. Element (row i, step p) of
+     * the A block is {@code av[aBase + i·rs + p·ps]}: packed A or, for narrow C, A in place.
+     */
+    private static void multiplyBlock(int rows, int cols, int depth, float[] av, int aBase, int rs, int ps,
+                                      float[] packedB, boolean overwrite,
+                                      float[] c, int cOff, int ldc, float[] tile) {
         for (int jj = 0; jj < cols; jj += NR) {
             int w = GemmPacking.panelWidth(cols - jj);
             int validCols = Math.min(w, cols - jj);
             int bo = jj * depth;
-            for (int ii = 0; ii < rows; ii += MR) {
-                int validRows = Math.min(MR, rows - ii);
-                int ao = GemmPacking.panelOffset(transA, ii, depth);
+            for (int ii = 0; ii < rows; ) {
+                int ao = aBase + ii * rs;
                 int co = cOff + ii * ldc + jj;
+                if (validCols == L && w == L && rows - ii >= 2 * MR) { // see GemmMicroKernel.narrowTall
+                    if (overwrite) GemmMicroKernel.narrowTall(depth, av, ao, rs, ps, packedB, bo, c, co, ldc, ZEROS, 0, NR);
+                    else GemmMicroKernel.narrowTall(depth, av, ao, rs, ps, packedB, bo, c, co, ldc, c, co, ldc);
+                    ii += 2 * MR;
+                    continue;
+                }
+                int validRows = Math.min(MR, rows - ii);
                 if (validRows == MR && validCols == w) {
-                    if (overwrite) kernel(w, depth, packedA, ao, rs, ps, packedB, bo, c, co, ldc, ZEROS, 0, NR);
-                    else kernel(w, depth, packedA, ao, rs, ps, packedB, bo, c, co, ldc, c, co, ldc);
+                    if (overwrite) kernel(w, depth, av, ao, rs, ps, packedB, bo, c, co, ldc, ZEROS, 0, NR);
+                    else kernel(w, depth, av, ao, rs, ps, packedB, bo, c, co, ldc, c, co, ldc);
                 } else {
-                    // Ragged edge: compute the whole padded tile aside, then copy what exists.
-                    kernel(w, depth, packedA, ao, rs, ps, packedB, bo, tile, 0, w, ZEROS, 0, NR);
+                    // Ragged edge (A rows are zero-padded here): compute the whole tile aside,
+                    // then copy what exists.
+                    kernel(w, depth, av, ao, rs, ps, packedB, bo, tile, 0, w, ZEROS, 0, NR);
                     mergeTile(tile, w, validRows, validCols, overwrite, c, co, ldc);
                 }
+                ii += MR;
             }
         }
     }

@@ -23,8 +23,8 @@ final class GemmMicroKernel {
     static final int MR = 6;
     /** Columns of C per full-width micro-tile. */
     static final int NR = 2 * L;
-    /** Zero tile passed as S (tile leading dimension NR) to overwrite C instead of adding. */
-    static final float[] ZEROS = new float[MR * NR];
+    /** Zero tile passed as S (leading dimension NR, up to 2·MR rows) to overwrite C instead of adding. */
+    static final float[] ZEROS = new float[2 * MR * NR];
 
     private GemmMicroKernel() {}
 
@@ -128,4 +128,67 @@ final class GemmMicroKernel {
         so += sld;
         c5.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
     }
+
+    /**
+     * Twelve rows × one vector: the narrow-panel kernel for two stacked A micro-panels. With only
+     * six accumulators {@link #half} cannot cover the FMA latency (4 cycles × 2 pipes needs ≥ 8
+     * independent chains), which is what matters when all of n fits one vector (low-rank
+     * factors, n = 8 … 16). Rows continue with the same row stride into the next panel.
+     */
+    static void narrowTall(int kc, float[] ap, int ao, int rs, int ps, float[] bp, int bo,
+                           float[] c, int co, int ldc, float[] s, int so, int sld) {
+        FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+        int a0 = ao, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs, a4 = a3 + rs, a5 = a4 + rs, a6 = a5 + rs, a7 = a6 + rs, a8 = a7 + rs, a9 = a8 + rs, a10 = a9 + rs, a11 = a10 + rs;
+        for (int p = 0; p < kc; p++) {
+            int ap0 = p * ps;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bo + p * L);
+            c0 = FloatVector.broadcast(SPECIES, ap[a0 + ap0]).fma(b0, c0);
+            c1 = FloatVector.broadcast(SPECIES, ap[a1 + ap0]).fma(b0, c1);
+            c2 = FloatVector.broadcast(SPECIES, ap[a2 + ap0]).fma(b0, c2);
+            c3 = FloatVector.broadcast(SPECIES, ap[a3 + ap0]).fma(b0, c3);
+            c4 = FloatVector.broadcast(SPECIES, ap[a4 + ap0]).fma(b0, c4);
+            c5 = FloatVector.broadcast(SPECIES, ap[a5 + ap0]).fma(b0, c5);
+            c6 = FloatVector.broadcast(SPECIES, ap[a6 + ap0]).fma(b0, c6);
+            c7 = FloatVector.broadcast(SPECIES, ap[a7 + ap0]).fma(b0, c7);
+            c8 = FloatVector.broadcast(SPECIES, ap[a8 + ap0]).fma(b0, c8);
+            c9 = FloatVector.broadcast(SPECIES, ap[a9 + ap0]).fma(b0, c9);
+            c10 = FloatVector.broadcast(SPECIES, ap[a10 + ap0]).fma(b0, c10);
+            c11 = FloatVector.broadcast(SPECIES, ap[a11 + ap0]).fma(b0, c11);
+        }
+        c0.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
+        co += ldc;
+        so += sld;
+        c1.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
+        co += ldc;
+        so += sld;
+        c2.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
+        co += ldc;
+        so += sld;
+        c3.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
+        co += ldc;
+        so += sld;
+        c4.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
+        co += ldc;
+        so += sld;
+        c5.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
+        co += ldc;
+        so += sld;
+        c6.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
+        co += ldc;
+        so += sld;
+        c7.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
+        co += ldc;
+        so += sld;
+        c8.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
+        co += ldc;
+        so += sld;
+        c9.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
+        co += ldc;
+        so += sld;
+        c10.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
+        co += ldc;
+        so += sld;
+        c11.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
+    }
+
 }

@@ -32,8 +32,8 @@ final class GemmPacking {
      *   <li>transposed A (stored k×m): each k step's padded rows contiguous, step p at
      *       {@code p·paddedRows}.
      * </ul>
-     * Where element (row i, step p) lives is given by {@link #panelOffset}, {@link #rowStride} and
-     * {@link #stepStride}. Folding alpha in here keeps it out of the micro-kernel.
+     * Element (row i, step p) lives at {@code i·rowStride + p·stepStride}. Folding alpha in here
+     * keeps it out of the micro-kernel.
      */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc,
                       float alpha, float[] dst) {
@@ -49,11 +49,6 @@ final class GemmPacking {
             for (int i = 0; i < rows; i++) scaledCopy(a, aOff + (i0 + i) * lda + p0, alpha, dst, i * kc, kc);
             Arrays.fill(dst, rows * kc, paddedRows * kc, 0f);
         }
-    }
-
-    /** Where the micro-panel holding packed row {@code row} (a multiple of MR) starts. */
-    static int panelOffset(boolean transA, int row, int kc) {
-        return transA ? row : row * kc;
     }
 
     /** Distance between consecutive rows inside packed A. */
@@ -73,44 +68,31 @@ final class GemmPacking {
     }
 
     /**
-     * Packs op(B)[p0 .. p0+kc, j0 .. j0+cols] as column panels; the panel starting at column
+     * Packs scale·op(B)[p0 .. p0+kc, j0 .. j0+cols] as column panels; the panel starting at column
      * offset jj begins at {@code jj·kc} and holds, for each k step, {@link #panelWidth} values.
+     * The scale is alpha when A is not packed (see {@link BlockedGemm}), else 1.
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols,
-                      float[] dst) {
+                      float scale, float[] dst) {
         for (int jj = 0; jj < cols; jj += NR) {
             int w = panelWidth(cols - jj);
             int valid = Math.min(w, cols - jj);
             int base = jj * kc;
             if (valid < w) Arrays.fill(dst, base, base + w * kc, 0f);
             if (transB) {
-                packTransposedPanel(b, bOff + (j0 + jj) * ldb + p0, ldb, kc, valid, w, dst, base);
-            } else if (valid == NR) {
-                int src = bOff + p0 * ldb + j0 + jj;
-                for (int p = 0; p < kc; p++, src += ldb) {
-                    int d = base + p * NR;
-                    FloatVector.fromArray(SPECIES, b, src).intoArray(dst, d);
-                    FloatVector.fromArray(SPECIES, b, src + L).intoArray(dst, d + L);
-                }
-            } else if (valid == L) {
-                int src = bOff + p0 * ldb + j0 + jj;
-                for (int p = 0; p < kc; p++, src += ldb) {
-                    FloatVector.fromArray(SPECIES, b, src).intoArray(dst, base + p * L);
-                }
+                packTransposedPanel(b, bOff + (j0 + jj) * ldb + p0, ldb, kc, valid, w, scale, dst, base);
             } else {
                 int src = bOff + p0 * ldb + j0 + jj;
-                for (int p = 0; p < kc; p++, src += ldb) {
-                    System.arraycopy(b, src, dst, base + p * w, valid);
-                }
+                for (int p = 0; p < kc; p++, src += ldb) scaledCopy(b, src, scale, dst, base + p * w, valid);
             }
         }
     }
 
     /** B stored n×k: column j of op(B) is a contiguous row of b, scattered into the panel. */
     private static void packTransposedPanel(float[] b, int src, int ldb, int kc, int valid, int w,
-                                            float[] dst, int base) {
+                                            float scale, float[] dst, int base) {
         for (int jj = 0; jj < valid; jj++, src += ldb) {
-            for (int p = 0; p < kc; p++) dst[base + p * w + jj] = b[src + p];
+            for (int p = 0; p < kc; p++) dst[base + p * w + jj] = scale * b[src + p];
         }
     }
 }

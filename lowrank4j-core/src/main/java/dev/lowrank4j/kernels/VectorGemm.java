@@ -9,7 +9,8 @@ import java.util.Arrays;
 /**
  * The fast pure-Java sgemm (Vector API). Splits C into one rectangle per thread of
  * {@link Parallel}'s pool and runs the cache-blocked packed kernel ({@link BlockedGemm}) on each;
- * tiny or few-row problems take the unpacked {@link DirectGemm} path instead.
+ * tiny problems and those with very few rows or columns take the unpacked {@link DirectGemm}
+ * path instead.
  */
 public final class VectorGemm implements GemmKernel {
     /** Below this many multiply-adds (m·n·k) packing costs more than it saves. */
@@ -18,6 +19,12 @@ public final class VectorGemm implements GemmKernel {
     static final long PARALLEL_MIN_WORK = 1L << 21;
     /** With fewer rows than this, packing B costs about as much as the product itself. */
     static final int DIRECT_MAX_ROWS = 4;
+    /**
+     * With fewer columns than this, most lanes of a packed tile would be padding; dot products
+     * along k do better (measured 2× at n = 8; not for A and B both transposed, which would need
+     * a copy of all of A).
+     */
+    static final int DIRECT_MAX_COLS = Integer.getInteger("lowrank4j.gemm.directMaxCols", 9);
 
     @Override
     public String name() {
@@ -35,7 +42,8 @@ public final class VectorGemm implements GemmKernel {
             return;
         }
         long work = (long) m * n * k;
-        boolean direct = work < SMALL_WORK || m < DIRECT_MAX_ROWS;
+        boolean direct = work < SMALL_WORK || m < DIRECT_MAX_ROWS
+                || (n < DIRECT_MAX_COLS && !(transA && transB));
         int threads = work < PARALLEL_MIN_WORK ? 1 : Parallel.threads();
         Grid grid = Grid.choose(threads, m, n, direct);
         Parallel.forEach(grid.parts(), part -> {
@@ -98,7 +106,10 @@ public final class VectorGemm implements GemmKernel {
          */
         static Grid choose(int threads, int m, int n, boolean direct) {
             int rowUnit = direct ? 1 : MR, colUnit = direct ? L : NR;
-            if (direct) return new Grid(1, Math.max(1, Math.min(threads, n / colUnit)), rowUnit, colUnit);
+            if (direct) { // split the long side; the direct loops have no tile alignment to keep
+                return n / colUnit >= threads ? new Grid(1, threads, rowUnit, colUnit)
+                        : new Grid(Math.max(1, Math.min(threads, m)), 1, rowUnit, colUnit);
+            }
             int bestRows = 1, bestCols = 1;
             double bestCost = Double.MAX_VALUE;
             for (int rows = 1; rows <= threads; rows++) {

@@ -1,6 +1,7 @@
 package dev.lowrank4j.model;
 
 import dev.lowrank4j.Lowrank4jException;
+import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.nn.Buffers;
 import dev.lowrank4j.nn.CausalSelfAttention;
 import dev.lowrank4j.nn.CrossEntropyLoss;
@@ -88,12 +89,17 @@ public final class LlamaModel {
                 feedForward);
     }
 
-    /** Matches transformers' LlamaPreTrainedModel._init_weights. */
+    /**
+     * Matches transformers' LlamaPreTrainedModel._init_weights. Each parameter has its own random
+     * stream, so initialising them in parallel gives the same values as doing it in order.
+     */
     private void initialize(long seed) {
-        for (Parameter p : parameters()) {
+        List<Parameter> params = parameters();
+        Parallel.forEachTask(params.size(), i -> {
+            Parameter p = params.get(i);
             if (p.value().rank() == 1) WeightInit.ones(p); // the norms: the model has no biases
             else WeightInit.normal(p, seed, config.initializerRange());
-        }
+        });
     }
 
     public LlamaConfig config() {

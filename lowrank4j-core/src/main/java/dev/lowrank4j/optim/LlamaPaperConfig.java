@@ -58,6 +58,17 @@ public record LlamaPaperConfig(String name, int hidden, int intermediate, int he
         return w;
     }
 
+    /** The rank the GaLore/Fira C4 scripts use for this size (ALGORITHMS §2e; 1b from the paper table). */
+    public int paperRank() {
+        return switch (name) {
+            case "60m" -> 128;
+            case "130m", "350m" -> 256;
+            case "1b" -> 512;
+            case "7b" -> 1024;
+            default -> Math.max(1, hidden / 4);
+        };
+    }
+
     public long parameterCount() {
         return weights().stream().mapToLong(WeightShape::elements).sum();
     }

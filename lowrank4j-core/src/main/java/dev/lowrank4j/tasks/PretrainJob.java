@@ -7,7 +7,6 @@ import dev.lowrank4j.data.Corpus;
 import dev.lowrank4j.data.TokenDataset;
 import dev.lowrank4j.model.LlamaConfig;
 import dev.lowrank4j.model.LlamaModel;
-import dev.lowrank4j.train.AdamW;
 import dev.lowrank4j.train.Checkpoints;
 import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.train.TrainListener;
@@ -28,10 +27,10 @@ import java.util.Map;
 public final class PretrainJob {
     public static final double VAL_FRACTION = 0.05;
 
-    public record Options(ModelShape shape, TrainConfig train, Path corpus, Path out, boolean resume) {}
+    public record Options(ModelShape shape, TrainConfig train, PretrainMethod method, Path corpus, Path out, boolean resume) {}
 
-    public record Prepared(LlamaModel model, TokenDataset data, TrainConfig train, Trainer trainer,
-                           String corpusName, boolean resume) {}
+    public record Prepared(LlamaModel model, TokenDataset data, TrainConfig train, PretrainMethod method,
+                           Trainer trainer, String corpusName, boolean resume) {}
 
     private PretrainJob() {}
 
@@ -40,6 +39,7 @@ public final class PretrainJob {
         Path runConfig = runDir.resolve("run_config.json");
         ModelShape shape = o.shape();
         TrainConfig train = o.train();
+        PretrainMethod method = o.method();
         String corpusName = o.corpus() == null ? Corpus.EMBEDDED_NAME : o.corpus().toString();
         Path corpusPath = o.corpus();
         if (o.resume()) {
@@ -48,6 +48,7 @@ public final class PretrainJob {
             }
             Saved saved = readRunConfig(runConfig);
             shape = saved.shape();
+            method = saved.method();
             train = saved.train().withSteps(Math.max(saved.train().steps(), o.train().steps()));
             corpusPath = saved.corpus();
             corpusName = corpusPath == null ? Corpus.EMBEDDED_NAME : corpusPath.toString();
@@ -59,11 +60,11 @@ public final class PretrainJob {
         TokenDataset data = new TokenDataset(tokens, VAL_FRACTION, train.seq());
         LlamaConfig cfg = shape.toConfig();
         LlamaModel model = new LlamaModel(cfg, train.seed());
-        var optimizer = new AdamW(model.parameters(),
-                new AdamW.Hyper(train.beta1(), train.beta2(), train.eps(), train.weightDecay()));
-        if (!o.resume()) Json.writeAtomically(runConfig, runConfigJson(shape, train, corpusPath));
+        method.prepare(model, train.seed());
+        var optimizer = method.optimizer(model, train);
+        if (!o.resume()) Json.writeAtomically(runConfig, runConfigJson(shape, train, method, corpusPath));
         Trainer trainer = new Trainer(model, data, train, runDir, optimizer);
-        return new Prepared(model, data, train, trainer, corpusName, o.resume());
+        return new Prepared(model, data, train, method, trainer, corpusName, o.resume());
     }
 
     public static Trainer.Summary run(Options o, TrainListener listener) {
@@ -71,11 +72,11 @@ public final class PretrainJob {
         return p.trainer().listener(listener).run(p.resume());
     }
 
-    private record Saved(ModelShape shape, TrainConfig train, Path corpus) {}
+    private record Saved(ModelShape shape, TrainConfig train, PretrainMethod method, Path corpus) {}
 
-    private static Map<String, Object> runConfigJson(ModelShape s, TrainConfig t, Path corpus) {
+    private static Map<String, Object> runConfigJson(ModelShape s, TrainConfig t, PretrainMethod method, Path corpus) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("method", "full");
+        m.put("method", method);
         m.put("corpus", corpus == null ? null : corpus.toAbsolutePath().toString());
         m.put("tokenizer", "bytes");
         m.put("model", s);
@@ -88,8 +89,9 @@ public final class PretrainJob {
             JsonNode j = Json.MAPPER.readTree(file.toFile());
             ModelShape s = Json.MAPPER.treeToValue(j.get("model"), ModelShape.class);
             TrainConfig t = Json.MAPPER.treeToValue(j.get("train"), TrainConfig.class);
+            PretrainMethod method = Json.MAPPER.treeToValue(j.get("method"), PretrainMethod.class);
             JsonNode c = j.get("corpus");
-            return new Saved(s, t, c == null || c.isNull() ? null : Path.of(c.asText()));
+            return new Saved(s, t, method, c == null || c.isNull() ? null : Path.of(c.asText()));
         } catch (IOException | IllegalArgumentException | NullPointerException e) {
             throw new Lowrank4jException(file + ": unreadable run configuration (" + e.getMessage() + ")");
         }

@@ -25,15 +25,18 @@ class VectorGemmTest {
     }
 
     /**
-     * Shapes that reach every path: empty, single element, tiny (direct path), few rows (direct,
-     * GEMV-like), odd tails of MR and of both panel widths, k crossing the kc block, m crossing the
-     * mc block, n crossing the nc panel, and problems big enough to be split across threads.
+     * Shapes that reach every path: empty, single element, tiny (direct path), few rows or
+     * columns (direct, GEMV-like, also chunked and split across threads), narrow C with A read in place (with a ragged last row panel), the 12-row narrow
+     * kernel (a panel of exactly one vector), odd tails of MR and of both panel widths, k crossing
+     * the kc block, m crossing the mc block, n crossing the nc panel, and problems big enough to be
+     * split across threads.
      */
     static final int[][] SHAPES = {
             {0, 5, 3}, {4, 0, 3}, {1, 1, 1}, {1, 1, 0}, {3, 4, 0}, {2, 3, 5},
             {17, 33, 65}, {1, 300, 129}, {3, 257, 200}, {5, 48, 300},
-            {7, 17, 300}, {13, 31, 257}, {64, 64, 64}, {37, 50, 513},
-            {199, 47, 61}, {6, 4200, 3}, {200, 300, 270}, {131, 97, 290},
+            {7, 17, 300}, {13, 31, 257}, {40, 16, 100}, {30, 48, 70}, {25, 8, 200},
+            {64, 64, 64}, {37, 50, 513}, {199, 47, 61}, {6, 4200, 3}, {200, 300, 270}, {131, 97, 290},
+            {1500, 5, 40}, {3000, 3, 700},
     };
 
     static Stream<Arguments> shapesAndTransposes() {

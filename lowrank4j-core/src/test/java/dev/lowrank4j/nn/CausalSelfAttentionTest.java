@@ -2,10 +2,12 @@ package dev.lowrank4j.nn;
 
 import dev.lowrank4j.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -32,8 +34,14 @@ class CausalSelfAttentionTest {
         return new Setup(attention, q, k, v, o, heads, kvHeads);
     }
 
+    /** Grouped-query, multi-head and multi-query layouts; one partial block, and one or two full blocks plus a tail. */
+    static Stream<Arguments> layouts() {
+        int block = CausalSelfAttention.ROW_BLOCK;
+        return Stream.of(Arguments.of(4, 2, block + 3), Arguments.of(3, 3, 5), Arguments.of(3, 1, 2 * block + 1));
+    }
+
     @ParameterizedTest(name = "heads={0} kv={1} seq={2}")
-    @CsvSource({"4,2,37", "3,3,5", "3,1,33"})
+    @MethodSource("layouts")
     void forwardMatchesDefinition(int heads, int kvHeads, int seq) {
         SplittableRandom rng = new SplittableRandom(11);
         Setup s = setup(heads, kvHeads, rng);
@@ -46,7 +54,7 @@ class CausalSelfAttentionTest {
     }
 
     @ParameterizedTest(name = "heads={0} kv={1} seq={2}")
-    @CsvSource({"4,2,37", "3,3,5", "3,1,33"})
+    @MethodSource("layouts")
     void gradientsMatchFiniteDifferences(int heads, int kvHeads, int seq) {
         SplittableRandom rng = new SplittableRandom(12);
         Setup s = setup(heads, kvHeads, rng);
@@ -65,12 +73,13 @@ class CausalSelfAttentionTest {
     void laterTokensDoNotChangeEarlierOutputs() {
         SplittableRandom rng = new SplittableRandom(13);
         Setup s = setup(4, 2, rng);
-        int seq = 35;
+        int seq = CausalSelfAttention.ROW_BLOCK + 7;
         Tensor x = GradCheck.randomTensor(rng, 1, seq, HIDDEN);
         float[] before = s.attention.forward(x, 1, seq).data.clone();
-        for (int j = 0; j < HIDDEN; j++) x.data[20 * HIDDEN + j] += 1f;
+        int changed = CausalSelfAttention.ROW_BLOCK + 2; // inside the second block
+        for (int j = 0; j < HIDDEN; j++) x.data[changed * HIDDEN + j] += 1f;
         float[] after = s.attention.forward(x, 1, seq).data;
-        for (int i = 0; i < 20 * HIDDEN; i++) assertEquals(before[i], after[i], 0f, "row " + i / HIDDEN);
+        for (int i = 0; i < changed * HIDDEN; i++) assertEquals(before[i], after[i], 0f, "row " + i / HIDDEN);
     }
 
     /** Straight from the definition, in double: projections, rotate-half RoPE, masked softmax, output. */

@@ -217,5 +217,6 @@ class GaLoreAdamWTest {
         assertEquals(List.of("model.layers.0.self_attn.q_proj.weight", "model.layers.0.mlp.gate_proj.weight"),
                 s.projected().stream().map(Parameter::name).toList());
         assertEquals(3, s.regular().size());
+        assertThrows(Lowrank4jException.class, () -> ProjectionTargets.llamaLinears(List.of(all.get(0), all.get(4))));
     }
 }

