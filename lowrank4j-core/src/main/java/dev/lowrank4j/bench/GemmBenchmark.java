@@ -65,9 +65,10 @@ public final class GemmBenchmark {
     public static final List<Shape> DEFAULT_SHAPES = List.of(
             new Shape(1024, 1024, 1024), new Shape(2048, 768, 768), new Shape(4096, 512, 2048));
     public static final List<Integer> DEFAULT_THREADS = List.of(1, 2);
-    public static final int DEFAULT_ROUNDS = 3;
-    public static final double DEFAULT_ROUND_SECONDS = 1.0;
-    private static final double WARMUP_SECONDS = 1.5;
+    public static final int DEFAULT_ROUNDS = 5;
+    public static final double DEFAULT_ROUND_SECONDS = 0.6;
+    /** Warm-up per backend, relative to one round (JIT compilation settles within ~1 s). */
+    private static final double WARMUP_ROUNDS = 1.5;
 
     private GemmBenchmark() {}
 
@@ -92,7 +93,7 @@ public final class GemmBenchmark {
         int originalThreads = Parallel.threads();
         List<Result> results = new ArrayList<>();
         try {
-            warmUp(backends);
+            warmUp(backends, WARMUP_ROUNDS * roundSeconds);
             for (Shape shape : shapes) {
                 Operands x = new Operands(shape);
                 for (int t : threads) {
@@ -114,9 +115,9 @@ public final class GemmBenchmark {
         return new Report(results);
     }
 
-    private static void warmUp(List<GemmKernel> backends) {
+    private static void warmUp(List<GemmKernel> backends, double seconds) {
         Operands x = new Operands(new Shape(512, 512, 512));
-        for (GemmKernel backend : backends) bestGflops(backend, x, WARMUP_SECONDS, 5);
+        for (GemmKernel backend : backends) bestGflops(backend, x, seconds, 5);
     }
 
     /** Times calls one by one for about {@code seconds} (and at least minCalls); returns the best. */
@@ -155,7 +156,7 @@ public final class GemmBenchmark {
 
     /**
      * {@code GemmBenchmark [--json] [--shapes 1024x1024x1024,...] [--threads 1,2] [--rounds 3]
-     * [--round-seconds 1]}; prints a table, or the JSON report with --json.
+     * [--round-seconds 0.6]}; prints a table, or the JSON report with --json.
      */
     public static void main(String[] args) {
         boolean json = false;

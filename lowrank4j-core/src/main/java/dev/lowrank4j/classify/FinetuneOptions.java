@@ -36,7 +36,8 @@ public record FinetuneOptions(FinetuneMethod method, int rank, double alpha, lon
     public static final int DEFAULT_RANK = 8;
     public static final long DEFAULT_STAGE_LENGTH = 100;
     public static final int DEFAULT_BATCH = 16;
-    public static final int DEFAULT_EVAL_BATCH = 32;
+    /** As large as the training batch, so evaluation never needs more activation memory than the ledger reports. */
+    public static final int DEFAULT_EVAL_BATCH = 16;
     public static final int DEFAULT_MAX_TOKENS = 128;
     public static final double DEFAULT_WARMUP_RATIO = 0.06;
     public static final double DEFAULT_CLIP = 1.0;

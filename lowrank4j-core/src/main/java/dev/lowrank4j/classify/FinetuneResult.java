@@ -16,8 +16,8 @@ import java.util.Map;
  * @param trainSeconds        wall time of the training steps, evaluation excluded
  * @param examplesPerSecond   training examples per second of {@code trainSeconds}
  * @param tokensPerSecond     real (unpadded) training tokens per second
- * @param finalTrainLoss      mean training loss over the last epoch's steps (or the last
- *                            {@link #TRAIN_LOSS_WINDOW} steps when a step cap ends the run early)
+ * @param finalTrainLoss      mean training loss of the last min({@link #TRAIN_LOSS_WINDOW}, steps per epoch)
+ *                            steps: less noisy than the last batch, still the end of training
  */
 public record FinetuneResult(FinetuneOptions options, long steps, int trainExamples, int testExamples,
                              double finalTrainLoss, double testLoss, BinaryMetrics test, long trainableParameters,

@@ -20,9 +20,11 @@ final class GemmArguments {
     }
 
     private static void checkMatrix(String name, float[] x, int off, int ld, int rows, int cols) {
-        if (ld < Math.max(1, cols)) {
+        // BLAS insists on ld ≥ 1 even for empty matrices; we accept 0 there, since empty
+        // products never reach a native call.
+        if (ld < cols) {
             throw new IllegalArgumentException("leading dimension of " + name + " is " + ld
-                    + ", needs at least " + Math.max(1, cols));
+                    + ", needs at least " + cols);
         }
         if (off < 0) throw new IllegalArgumentException("negative offset of " + name + ": " + off);
         if (rows == 0 || cols == 0) return;

@@ -4,10 +4,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Register-blocked inner kernels of {@link VectorGemm}. They multiply one packed A micro-panel
- * ({@link #MR} rows) with one packed B micro-panel (one or two vectors wide, interleaved per k
- * step) and write or add the result into C. No vector may be passed to a
- * method C2 might not inline (see {@link #full}).
+ * Register-blocked inner kernels of {@link VectorGemm}. They multiply one A micro-panel
+ * ({@link #MR} rows, packed or read in place through strides) with one packed B micro-panel (one
+ * or two vectors wide, interleaved per k step) and write or add the result into C. No vector may
+ * be passed to a method C2 might not inline (see {@link #full}).
  *
  * <p>Accumulators are spelled out as local variables on purpose: C2 keeps named vector locals in
  * registers, while arrays of vectors defeat escape analysis and drop throughput by 50×. 6 rows × 2
@@ -30,8 +30,8 @@ final class GemmMicroKernel {
 
     /**
      * C[6 × 2L] at (c, co, ldc) = S + Apanel · Bpanel, where S at (s, so, sld) is C itself to
-     * accumulate or {@link #ZEROS} to overwrite (alpha is folded into the packed A, beta applied
-     * by the caller). Element (row r, step p) of the A panel is {@code ap[ao + r·rs + p·ps]}, so
+     * accumulate or {@link #ZEROS} to overwrite (alpha is folded into the packed A or B, beta
+     * applied by the caller). Element (row r, step p) of the A panel is {@code ap[ao + r·rs + p·ps]}, so
      * one kernel reads both packed layouts (see {@link GemmPacking#packA}) at the same speed
      * (measured); the B panel holds kc steps of 2L floats.
      *

@@ -3,7 +3,6 @@ package dev.lowrank4j.nn;
 import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -129,7 +128,7 @@ public final class RmsNorm {
             acc = FloatVector.fromArray(SPECIES, w, j).mul(FloatVector.fromArray(SPECIES, g, off + j))
                     .fma(FloatVector.fromArray(SPECIES, xs, off + j), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = ExactRepeatableMath.sumLanes(acc);
         for (; j < dim; j++) sum += w[j] * g[off + j] * xs[off + j];
         return sum;
     }

@@ -3,7 +3,6 @@ package dev.lowrank4j.nn;
 import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -102,7 +101,7 @@ public final class SwiGluMlp {
             av.mul(sigmoid).mul(FloatVector.fromArray(species, u, i)).intoArray(h, i);
         }
         for (; i < hi; i++) {
-            float sigmoid = 1f / (1f + (float) Math.exp(-a[i]));
+            float sigmoid = 1f / (1f + ExactRepeatableMath.exp(-a[i]));
             h[i] = a[i] * sigmoid * u[i];
         }
     }
@@ -121,7 +120,7 @@ public final class SwiGluMlp {
             g.mul(FloatVector.fromArray(species, u, i)).mul(siluGrad).intoArray(da, i);
         }
         for (; i < hi; i++) {
-            float sigmoid = 1f / (1f + (float) Math.exp(-a[i]));
+            float sigmoid = 1f / (1f + ExactRepeatableMath.exp(-a[i]));
             float silu = a[i] * sigmoid;
             du[i] = dh[i] * silu;
             da[i] = dh[i] * u[i] * (sigmoid + silu * (1f - sigmoid));
@@ -131,7 +130,7 @@ public final class SwiGluMlp {
     /** σ(a) = 1 / (1 + exp(−a)); for very negative a the exponential overflows to ∞ and σ is 0. */
     private static FloatVector sigmoid(FloatVector a) {
         FloatVector one = FloatVector.broadcast(a.species(), 1f);
-        return one.div(a.neg().lanewise(VectorOperators.EXP).add(one));
+        return one.div(ExactRepeatableMath.exp(a.neg()).add(one));
     }
 
     private interface RangeBody {

@@ -6,12 +6,13 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vectorized loops over float arrays that the layers share (softmax, log-sum-exp, SiLU, norms).
- * Exponentials go through the Vector API because scalar {@code Math.exp} over the 4M logits of one
- * training step costs tens of milliseconds, while the lane-wise version costs about one.
- * Every method handles any length: the vector loop covers the bulk and a scalar loop the tail.
+ * Exponentials are vectorized because scalar {@code Math.exp} over the 4M logits of one training
+ * step costs tens of milliseconds, while the lane-wise version costs about one. Every method
+ * handles any length: the vector loop covers the bulk and a scalar loop the tail. Exponentials
+ * and sums go through {@link ExactRepeatableMath}, so results never depend on the JIT tier.
  */
 public final class VectorMath {
-    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> SPECIES = ExactRepeatableMath.SPECIES;
     private static final int LANES = SPECIES.length();
 
     private VectorMath() {}
@@ -20,15 +21,18 @@ public final class VectorMath {
     public static float max(float[] a, int off, int len) {
         int i = 0;
         float best = Float.NEGATIVE_INFINITY;
-        if (len >= 2 * LANES) {
-            // Two independent chains: a vector max has several cycles of latency.
-            FloatVector acc0 = FloatVector.fromArray(SPECIES, a, off);
-            FloatVector acc1 = FloatVector.fromArray(SPECIES, a, off + LANES);
-            for (i = 2 * LANES; i <= len - 2 * LANES; i += 2 * LANES) {
+        if (len >= LANES) {
+            // Four independent chains over the bulk: a vector max has several cycles of latency,
+            // and one chain left the logits' max at half the speed of the memory reads.
+            FloatVector acc0 = FloatVector.fromArray(SPECIES, a, off), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            for (i = LANES; i <= len - 4 * LANES; i += 4 * LANES) {
                 acc0 = acc0.max(FloatVector.fromArray(SPECIES, a, off + i));
                 acc1 = acc1.max(FloatVector.fromArray(SPECIES, a, off + i + LANES));
+                acc2 = acc2.max(FloatVector.fromArray(SPECIES, a, off + i + 2 * LANES));
+                acc3 = acc3.max(FloatVector.fromArray(SPECIES, a, off + i + 3 * LANES));
             }
-            best = acc0.max(acc1).reduceLanes(VectorOperators.MAX);
+            for (; i <= len - LANES; i += LANES) acc0 = acc0.max(FloatVector.fromArray(SPECIES, a, off + i));
+            best = acc0.max(acc1).max(acc2.max(acc3)).reduceLanes(VectorOperators.MAX);
         }
         for (; i < len; i++) best = Math.max(best, a[off + i]);
         return best;
@@ -39,10 +43,10 @@ public final class VectorMath {
         int i = 0;
         FloatVector acc = FloatVector.zero(SPECIES);
         for (; i <= len - LANES; i += LANES) {
-            acc = acc.add(FloatVector.fromArray(SPECIES, a, off + i).sub(shift).lanewise(VectorOperators.EXP));
+            acc = acc.add(ExactRepeatableMath.exp(FloatVector.fromArray(SPECIES, a, off + i).sub(shift)));
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < len; i++) sum += (float) Math.exp(a[off + i] - shift);
+        float sum = ExactRepeatableMath.sumLanes(acc);
+        for (; i < len; i++) sum += ExactRepeatableMath.exp(a[off + i] - shift);
         return sum;
     }
 
@@ -51,13 +55,13 @@ public final class VectorMath {
         int i = 0;
         FloatVector acc = FloatVector.zero(SPECIES);
         for (; i <= len - LANES; i += LANES) {
-            FloatVector e = FloatVector.fromArray(SPECIES, a, off + i).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector e = ExactRepeatableMath.exp(FloatVector.fromArray(SPECIES, a, off + i).sub(shift));
             e.intoArray(a, off + i);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = ExactRepeatableMath.sumLanes(acc);
         for (; i < len; i++) {
-            float e = (float) Math.exp(a[off + i] - shift);
+            float e = ExactRepeatableMath.exp(a[off + i] - shift);
             a[off + i] = e;
             sum += e;
         }
@@ -68,10 +72,10 @@ public final class VectorMath {
     public static void scaledExp(float[] src, int srcOff, float[] dst, int dstOff, int len, float shift, float scale) {
         int i = 0;
         for (; i <= len - LANES; i += LANES) {
-            FloatVector.fromArray(SPECIES, src, srcOff + i).sub(shift).lanewise(VectorOperators.EXP)
+            ExactRepeatableMath.exp(FloatVector.fromArray(SPECIES, src, srcOff + i).sub(shift))
                     .mul(scale).intoArray(dst, dstOff + i);
         }
-        for (; i < len; i++) dst[dstOff + i] = scale * (float) Math.exp(src[srcOff + i] - shift);
+        for (; i < len; i++) dst[dstOff + i] = scale * ExactRepeatableMath.exp(src[srcOff + i] - shift);
     }
 
     /** Σ a[i]·b[i]. */
@@ -81,7 +85,7 @@ public final class VectorMath {
         for (; i <= len - LANES; i += LANES) {
             acc = FloatVector.fromArray(SPECIES, a, aOff + i).fma(FloatVector.fromArray(SPECIES, b, bOff + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = ExactRepeatableMath.sumLanes(acc);
         for (; i < len; i++) sum += a[aOff + i] * b[bOff + i];
         return sum;
     }

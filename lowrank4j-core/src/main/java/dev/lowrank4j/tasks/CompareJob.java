@@ -1,5 +1,6 @@
 package dev.lowrank4j.tasks;
 
+import dev.lowrank4j.bench.StepBenchmark;
 import dev.lowrank4j.report.HtmlReport;
 import dev.lowrank4j.report.RunMetrics;
 import dev.lowrank4j.report.Series;
@@ -35,6 +36,8 @@ public final class CompareJob {
 
     /** Creates a listener for each method's run (for progress output). */
     public static List<Row> run(Options o, Function<String, TrainListener> listeners) {
+        // warm the JIT on a throwaway model so the first method's tokens/s is not charged for compilation
+        StepBenchmark.run(o.shape(), o.train().batch(), o.train().seq(), 3, 1);
         List<Row> rows = new ArrayList<>();
         for (Entry e : o.entries()) {
             TrainConfig t = withLr(o.train(), e.lr());

@@ -1,6 +1,8 @@
 package dev.lowrank4j.tasks;
 
 import dev.lowrank4j.Lowrank4jException;
+import dev.lowrank4j.adapters.lora.LoraAdapters;
+import dev.lowrank4j.adapters.peft.PeftAdapter;
 import dev.lowrank4j.io.HfCheckpoint;
 import dev.lowrank4j.io.SafeTensors;
 import dev.lowrank4j.io.SafeTensorsFile;
@@ -32,9 +34,22 @@ public final class ForwardJob {
     public record Result(int batch, int seq, int vocab, float loss) {}
 
     public static Result run(Path modelDir, Path input, Path out, boolean grads) {
+        return run(modelDir, null, false, input, out, grads);
+    }
+
+    /**
+     * As {@link #run(Path, Path, Path, boolean)} with an optional PEFT LoRA adapter folder applied on
+     * top of the base weights, and merged into them first when {@code merge} is set.
+     */
+    public static Result run(Path modelDir, Path adapterDir, boolean merge, Path input, Path out, boolean grads) {
+        if (merge && adapterDir == null) throw new Lowrank4jException("--merge needs --adapter");
         HfCheckpoint.Loaded ck = HfCheckpoint.load(modelDir);
         LlamaModel model = new LlamaModel(ck.config(), 0);
         model.loadWeights(ck.weights());
+        if (adapterDir != null) {
+            LoraAdapters lora = PeftAdapter.load(adapterDir, model);
+            if (merge) lora.mergeAll(true);
+        }
         long[] raw;
         int[] shape;
         try (SafeTensorsFile f = SafeTensors.open(input)) {

@@ -29,7 +29,8 @@ public final class Trainer {
     private final Path runDir;
     private final Optimizer optimizer;
     private final List<Parameter> trainable;
-    private final CosineSchedule schedule;
+    private LrSchedule schedule;
+    private StepHook hook;
     private TrainListener listener = TrainListener.NONE;
 
     public record Summary(long steps, double trainLoss, double valLoss, double tokensPerSecond, double trainSeconds,
@@ -59,11 +60,22 @@ public final class Trainer {
         this.runDir = runDir;
         this.optimizer = optimizer;
         this.trainable = model.parameters().stream().filter(Parameter::trainable).toList();
-        this.schedule = new CosineSchedule(cfg.warmup(), cfg.steps(), cfg.minLrRatio());
+        this.schedule = new CosineSchedule(cfg.warmup(), cfg.steps(), cfg.minLrRatio())::multiplier;
     }
 
     public Trainer listener(TrainListener l) {
         this.listener = l;
+        return this;
+    }
+
+    /** Replaces the default warmup-plus-cosine schedule over the whole run. */
+    public Trainer schedule(LrSchedule s) {
+        this.schedule = s;
+        return this;
+    }
+
+    public Trainer hook(StepHook h) {
+        this.hook = h;
         return this;
     }
 
@@ -80,6 +92,7 @@ public final class Trainer {
             state = ck.state();
             rng.setState(state.rngState());
             MetricsLog.truncateAfter(metricsFile, state.step());
+            if (hook != null) hook.onResume(state.step());
         } else {
             MetricsLog.truncateAfter(metricsFile, -1);
         }
@@ -117,6 +130,7 @@ public final class Trainer {
                 double lr = cfg.lr() * schedule.multiplier(step);
                 optimizer.step(lr);
                 step++;
+                if (hook != null) hook.afterStep(step, optimizer);
                 tokensSeen += cfg.tokensPerStep();
                 double dt = (System.nanoTime() - t0) / 1e9;
                 trainSeconds += dt;

@@ -1,0 +1,14 @@
+package dev.lowrank4j.train;
+
+/**
+ * A method's own work at step boundaries (PeriodicLoRA's unloading, for example). State a hook
+ * keeps must be derivable from the step and the model so that a resumed run rebuilds it in
+ * {@link #onResume}.
+ */
+public interface StepHook {
+    /** Called after optimizer step {@code step} (counted from 1) has been applied. */
+    void afterStep(long step, Optimizer optimizer);
+
+    /** Called once when a run resumes from a checkpoint taken after {@code step} steps. */
+    default void onResume(long step) {}
+}
