@@ -74,7 +74,7 @@ class TrainerResumeTest {
     }
 
     @Test
-    void probeStraightTwice(@TempDir Path tmp) {
+    void twoIdenticalRunsAgreeBitForBit(@TempDir Path tmp) {
         LlamaModel x = model(), y = model();
         trainer(x, tmp.resolve("x")).run(false);
         trainer(y, tmp.resolve("y")).run(false);

@@ -1,0 +1,101 @@
+package dev.lowrank4j.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line as a user meets it: exit codes, one-line errors, runs that write their files. */
+class MainTest {
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.commandLine().execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private static void assertOneLineError(Run r, int code, String fragment) {
+        assertEquals(code, r.code(), r.err());
+        String[] lines = r.err().strip().split("\n");
+        assertTrue(lines[0].startsWith("error: "), r.err());
+        assertTrue(lines[0].contains(fragment), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        assertOneLineError(run("pretrain", "--stepz", "3"), 2, "--stepz");
+    }
+
+    @Test
+    void badValuesAreOneLineErrors() {
+        assertOneLineError(run("pretrain", "--steps", "0"), 1, "--steps must be >= 1");
+        assertOneLineError(run("pretrain", "--preset", "huge"), 1, "unknown preset");
+        assertOneLineError(run("pretrain", "--method", "dora"), 1, "unknown method");
+        assertOneLineError(run("memory", "--config", "60m", "--method", "galore", "--rank", "0"), 1, "--rank must be > 0");
+    }
+
+    @Test
+    void missingFilesAreOneLineErrors(@TempDir Path tmp) {
+        assertOneLineError(run("forward", "--model", tmp.resolve("nope").toString(), "--input", "x", "--out", "y"), 1, "nope");
+        assertOneLineError(run("pretrain", "--corpus", tmp.resolve("missing.txt").toString(), "--out", tmp.resolve("r").toString()),
+                1, "corpus file not found");
+    }
+
+    @Test
+    void corpusTooSmallForTheSequenceLength(@TempDir Path tmp) throws Exception {
+        Path small = Files.writeString(tmp.resolve("small.txt"), "Call me Ishmael.");
+        assertOneLineError(run("pretrain", "--corpus", small.toString(), "--out", tmp.resolve("r").toString()), 1, "corpus too small");
+    }
+
+    @Test
+    void helpShowsExamples() {
+        Run r = run("pretrain", "--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("Examples:"));
+        assertTrue(r.out().contains("(default: tiny)"));
+    }
+
+    @Test
+    void aShortPretrainWritesItsRunFolderAndResumes(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("run");
+        Run r = run("pretrain", "--preset", "debug", "--steps", "4", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        for (String f : new String[] {"run_config.json", "metrics.jsonl", "summary.json", "checkpoints/step-0000004/model.safetensors",
+                "checkpoints/step-0000004/optimizer.safetensors", "checkpoints/step-0000004/trainer_state.json"}) {
+            assertTrue(Files.exists(dir.resolve(f)), f);
+        }
+        String summary = Files.readString(dir.resolve("summary.json"));
+        for (String key : new String[] {"train_loss", "val_loss", "tokens_per_second", "memory_bytes", "optimizer_states"}) {
+            assertTrue(summary.contains("\"" + key + "\""), key);
+        }
+        assertOneLineError(run("pretrain", "--preset", "debug", "--steps", "4", "--out", dir.toString()), 1, "--resume");
+        Run more = run("pretrain", "--preset", "debug", "--steps", "6", "--out", dir.toString(), "--resume");
+        assertEquals(0, more.code(), more.err());
+        assertTrue(more.out().contains("resuming at step 4 of 6"), more.out());
+    }
+
+    @Test
+    void memoryJsonHasByteCountsPerCategory() {
+        Run r = run("memory", "--config", "60m", "--method", "galore", "--rank", "128", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"optimizer_states\":163743744"), r.out()); // 81,871,872 elements × 2 bytes
+    }
+}
