@@ -36,7 +36,7 @@ import java.util.stream.Stream;
 final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "tiny", description = "Model and budget preset: tiny, small, debug (default: ${DEFAULT-VALUE}).")
     String preset;
-    @Option(names = "--steps", description = "Optimizer steps (default: preset's; tiny = 800).")
+    @Option(names = "--steps", description = "Optimizer steps (default: preset's; tiny = 2000).")
     Integer steps;
     @Option(names = "--corpus", paramLabel = "FILE", description = "Text file to train on, read as bytes (default: embedded Moby Dick, CC0).")
     Path corpus;

@@ -10,24 +10,23 @@ import java.util.stream.Collectors;
  * byte-level LLaMA on the embedded corpus that finishes in a few minutes on 2 cores.
  */
 public enum Preset {
-    TINY("tiny", 256, 128, 4, 4, 4, 352, 128, 16, 800, 3e-3, 80),
-    SMALL("small", 256, 256, 6, 8, 8, 688, 256, 16, 3000, 2e-3, 300),
-    DEBUG("debug", 256, 32, 1, 2, 2, 64, 32, 4, 20, 3e-3, 2);
+    TINY("tiny", 256, 128, 4, 4, 4, 352, 128, 16, 2000, 3e-3),
+    SMALL("small", 256, 256, 6, 8, 8, 688, 256, 16, 3000, 2e-3),
+    DEBUG("debug", 256, 32, 1, 2, 2, 64, 32, 4, 20, 3e-3);
 
     public final String id;
     public final ModelShape shape;
-    public final int seq, batch, steps, warmup;
+    public final int seq, batch, steps;
     public final double lr;
 
     Preset(String id, int vocab, int dim, int layers, int heads, int kvHeads, int hidden, int seq, int batch,
-           int steps, double lr, int warmup) {
+           int steps, double lr) {
         this.id = id;
         this.shape = new ModelShape(vocab, dim, layers, heads, kvHeads, hidden, seq);
         this.seq = seq;
         this.batch = batch;
         this.steps = steps;
         this.lr = lr;
-        this.warmup = warmup;
     }
 
     public static Preset byName(String name) {

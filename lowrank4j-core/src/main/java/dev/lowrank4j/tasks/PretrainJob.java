@@ -7,6 +7,9 @@ import dev.lowrank4j.data.Corpus;
 import dev.lowrank4j.data.TokenDataset;
 import dev.lowrank4j.model.LlamaConfig;
 import dev.lowrank4j.model.LlamaModel;
+import dev.lowrank4j.report.HtmlReport;
+import dev.lowrank4j.report.RunMetrics;
+import dev.lowrank4j.report.Series;
 import dev.lowrank4j.train.Checkpoints;
 import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.train.TrainListener;
@@ -69,7 +72,22 @@ public final class PretrainJob {
 
     public static Trainer.Summary run(Options o, TrainListener listener) {
         Prepared p = prepare(o);
-        return p.trainer().listener(listener).run(p.resume());
+        Trainer.Summary summary = p.trainer().listener(listener).run(p.resume());
+        writeReport(o.out(), p, summary);
+        return summary;
+    }
+
+    /** A self-contained report.html beside summary.json: loss curves and the memory ledger. */
+    private static void writeReport(Path runDir, Prepared p, Trainer.Summary s) {
+        RunMetrics.Curves c = RunMetrics.read(runDir.resolve("metrics.jsonl"));
+        HtmlReport html = new HtmlReport("lowrank4j pretrain: " + runDir.getFileName());
+        html.paragraph(String.format(java.util.Locale.ROOT,
+                "Method %s on %s; %d steps, validation loss %.4f nats/token (perplexity %.3f), %,.0f tokens/s.",
+                p.method().id(), p.corpusName(), s.steps(), s.valLoss(), Math.exp(s.valLoss()), s.tokensPerSecond()));
+        html.chart("Loss", "step", "nats per token",
+                java.util.List.of(new Series("train", c.trainLoss()), new Series("validation", c.valLoss())));
+        html.preformatted("memory by category\n" + s.memory().format());
+        Json.writeStringAtomically(runDir.resolve("report.html"), html.render());
     }
 
     private record Saved(ModelShape shape, TrainConfig train, PretrainMethod method, Path corpus) {}
