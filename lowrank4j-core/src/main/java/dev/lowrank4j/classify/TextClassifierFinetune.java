@@ -37,9 +37,11 @@ public final class TextClassifierFinetune {
 
     /** The spam task with MiniLM: SpamAssassin from {@code options.dataDir()} (or the cache). */
     public static FinetuneResult run(FinetuneOptions options, TrainListener listener) {
-        TextSplit split = SpamAssassin.split(options.dataDir(), options.testFraction(), options.seed());
-        MiniLm minilm = MiniLm.load(options.maxTokens());
-        return run(options, split, minilm.encoder(), minilm.tokenizer(), listener);
+        // resolved here so summary.json names the folder actually read
+        FinetuneOptions o = options.dataDir() != null ? options : options.withDataDir(SpamAssassin.defaultDir());
+        TextSplit split = SpamAssassin.split(o.dataDir(), o.testFraction(), o.seed());
+        MiniLm minilm = MiniLm.load(o.maxTokens());
+        return run(o, split, minilm.encoder(), minilm.tokenizer(), listener);
     }
 
     /**

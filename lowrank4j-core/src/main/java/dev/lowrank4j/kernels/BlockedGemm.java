@@ -54,8 +54,10 @@ final class BlockedGemm {
         int kc = evenSplit(k, KC, 1);
         int mc = evenSplit(m, MC, MR);
         int nc = evenSplit(n, NC, NR);
+        // Alpha always goes into packed B, never A: whether A is packed depends on this thread's
+        // share of n, and results must not change with the thread count.
         // Narrow C: each A row is used by at most two B panels, so copying A costs more than the
-        // cache misses it saves; the kernel then reads A where it is and alpha goes into B.
+        // cache misses it saves; the kernel then reads A where it is.
         // Transposed A read in place strides by lda per k step, so only for a single panel.
         boolean packA = n > (transA ? NR : UNPACKED_A_MAX_COLS);
         float[] packedB = ws.packedB(kc * roundUp(nc, NR));
@@ -66,12 +68,12 @@ final class BlockedGemm {
                 int depth = Math.min(kc, k - p0);
                 // Later k blocks accumulate onto what the first one wrote.
                 boolean overwrite = overwriteFirst && p0 == 0;
-                GemmPacking.packB(transB, b, bOff, ldb, p0, depth, j0, cols, packA ? 1f : alpha, packedB);
+                GemmPacking.packB(transB, b, bOff, ldb, p0, depth, j0, cols, alpha, packedB);
                 for (int i0 = 0; i0 < m; i0 += mc) {
                     int rows = Math.min(mc, m - i0), fullRows = rows / MR * MR;
                     int co = cOff + i0 * ldc + j0;
                     if (packA) {
-                        GemmPacking.packA(transA, a, aOff, lda, i0, rows, p0, depth, alpha, packedA);
+                        GemmPacking.packA(transA, a, aOff, lda, i0, rows, p0, depth, packedA);
                         multiplyBlock(rows, cols, depth, packedA, 0, GemmPacking.rowStride(transA, depth),
                                 GemmPacking.stepStride(transA, rows), packedB, overwrite, c, co, ldc, ws.tile);
                         continue;
@@ -80,8 +82,7 @@ final class BlockedGemm {
                     multiplyBlock(fullRows, cols, depth, a, src, transA ? 1 : lda, transA ? lda : 1,
                             packedB, overwrite, c, co, ldc, ws.tile);
                     if (fullRows < rows) { // the kernels read whole panels: pad the last rows
-                        GemmPacking.packA(transA, a, aOff, lda, i0 + fullRows, rows - fullRows, p0, depth, 1f,
-                                packedA);
+                        GemmPacking.packA(transA, a, aOff, lda, i0 + fullRows, rows - fullRows, p0, depth, packedA);
                         multiplyBlock(rows - fullRows, cols, depth, packedA, 0, GemmPacking.rowStride(transA, depth),
                                 GemmPacking.stepStride(transA, rows - fullRows), packedB, overwrite,
                                 c, co + fullRows * ldc, ldc, ws.tile);

@@ -5,7 +5,6 @@ import static dev.lowrank4j.kernels.GemmMicroKernel.SPECIES;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * GEMM without packing, for problems too small to repay it and for products with very few rows
@@ -16,6 +15,7 @@ import jdk.incubator.vector.VectorOperators;
  *   <li>transposed A, otherwise: C columns accumulated along m, four at a time;
  *   <li>otherwise dot products along k, four columns of C per pass over a row of op(A).
  * </ul>
+ * Lanes are summed with {@link Lanes#sum} so results do not depend on JIT state.
  */
 final class DirectGemm {
     /** Column accumulators of {@link #narrowColumns}: 32 KiB, most of a 48 KiB L1. */
@@ -137,7 +137,8 @@ final class DirectGemm {
             FloatVector.fromArray(SPECIES, x, xo + j).fma(vs, FloatVector.fromArray(SPECIES, y, yo + j))
                     .intoArray(y, yo + j);
         }
-        for (; j < n; j++) y[yo + j] += s * x[xo + j];
+        // Fused like the vector lanes, so an element rounds the same whichever part it falls in.
+        for (; j < n; j++) y[yo + j] = Math.fma(s, x[xo + j], y[yo + j]);
     }
 
     private static float dot(float[] x, int xo, float[] y, int yo, int n) {
@@ -150,7 +151,7 @@ final class DirectGemm {
                 acc1 = FloatVector.fromArray(SPECIES, x, xo + p + L)
                         .fma(FloatVector.fromArray(SPECIES, y, yo + p + L), acc1);
             }
-            sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            sum = Lanes.sum(acc0.add(acc1));
         }
         for (; p < n; p++) sum += x[xo + p] * y[yo + p];
         return sum;
@@ -167,8 +168,8 @@ final class DirectGemm {
             s2 = xv.fma(FloatVector.fromArray(SPECIES, y, y2 + p), s2);
             s3 = xv.fma(FloatVector.fromArray(SPECIES, y, y3 + p), s3);
         }
-        float r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
-        float r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+        float r0 = Lanes.sum(s0), r1 = Lanes.sum(s1);
+        float r2 = Lanes.sum(s2), r3 = Lanes.sum(s3);
         for (; p < n; p++) {
             float xv = x[xo + p];
             r0 += xv * y[y0 + p];

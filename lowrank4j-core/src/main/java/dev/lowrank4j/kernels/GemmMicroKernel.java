@@ -30,8 +30,8 @@ final class GemmMicroKernel {
 
     /**
      * C[6 × 2L] at (c, co, ldc) = S + Apanel · Bpanel, where S at (s, so, sld) is C itself to
-     * accumulate or {@link #ZEROS} to overwrite (alpha is folded into the packed A or B, beta
-     * applied by the caller). Element (row r, step p) of the A panel is {@code ap[ao + r·rs + p·ps]}, so
+     * accumulate or {@link #ZEROS} to overwrite (alpha is folded into the packed B, beta applied by
+     * the caller). Element (row r, step p) of the A panel is {@code ap[ao + r·rs + p·ps]}, so
      * one kernel reads both packed layouts (see {@link GemmPacking#packA}) at the same speed
      * (measured); the B panel holds kc steps of 2L floats.
      *

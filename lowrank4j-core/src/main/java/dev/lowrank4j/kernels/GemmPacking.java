@@ -23,7 +23,7 @@ final class GemmPacking {
     }
 
     /**
-     * Packs alpha·op(A)[i0 .. i0+rows, p0 .. p0+kc] for the micro-kernel, rows padded with zeros
+     * Packs op(A)[i0 .. i0+rows, p0 .. p0+kc] for the micro-kernel, rows padded with zeros
      * to a multiple of MR. The layout follows the source so that packing is a row-by-row copy
      * either way, never a transpose (a transposing pack scatters its writes and measured 3–4×
      * slower than the copy, 15% of a whole TN product):
@@ -32,21 +32,20 @@ final class GemmPacking {
      *   <li>transposed A (stored k×m): each k step's padded rows contiguous, step p at
      *       {@code p·paddedRows}.
      * </ul>
-     * Element (row i, step p) lives at {@code i·rowStride + p·stepStride}. Folding alpha in here
-     * keeps it out of the micro-kernel.
+     * Element (row i, step p) lives at {@code i·rowStride + p·stepStride}.
      */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc,
-                      float alpha, float[] dst) {
+                      float[] dst) {
         int paddedRows = BlockedGemm.roundUp(rows, MR);
         if (transA) {
             int src = aOff + p0 * lda + i0;
             for (int p = 0; p < kc; p++, src += lda) {
                 int d = p * paddedRows;
-                scaledCopy(a, src, alpha, dst, d, rows);
+                System.arraycopy(a, src, dst, d, rows);
                 Arrays.fill(dst, d + rows, d + paddedRows, 0f);
             }
         } else {
-            for (int i = 0; i < rows; i++) scaledCopy(a, aOff + (i0 + i) * lda + p0, alpha, dst, i * kc, kc);
+            for (int i = 0; i < rows; i++) System.arraycopy(a, aOff + (i0 + i) * lda + p0, dst, i * kc, kc);
             Arrays.fill(dst, rows * kc, paddedRows * kc, 0f);
         }
     }
@@ -70,7 +69,7 @@ final class GemmPacking {
     /**
      * Packs scale·op(B)[p0 .. p0+kc, j0 .. j0+cols] as column panels; the panel starting at column
      * offset jj begins at {@code jj·kc} and holds, for each k step, {@link #panelWidth} values.
-     * The scale is alpha when A is not packed (see {@link BlockedGemm}), else 1.
+     * The scale is alpha: folded in here it costs nothing in the micro-kernel.
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols,
                       float scale, float[] dst) {

@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector-API implementation of {@link VectorOps}: a full-vector main loop, then the scalar
  * reference for the tail. Reductions keep several accumulators so consecutive adds do not wait
- * on each other. AdamW uses no fused multiply-add, so it matches {@link ScalarOps} bit for bit.
+ * on each other, and add the lanes up with {@link Lanes#sum} so results do not change with JIT
+ * state. AdamW uses no fused multiply-add, so it matches {@link ScalarOps} bit for bit.
  */
 public final class SimdOps implements VectorOps {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -32,7 +33,7 @@ public final class SimdOps implements VectorOps {
                 acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
                 acc1 = FloatVector.fromArray(S, a, aOff + i + L).fma(FloatVector.fromArray(S, b, bOff + i + L), acc1);
             }
-            s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            s = Lanes.sum(acc0.add(acc1));
         }
         return s + TAIL.dot(a, aOff + i, b, bOff + i, n - i);
     }
@@ -82,7 +83,7 @@ public final class SimdOps implements VectorOps {
                 acc0 = acc0.add(FloatVector.fromArray(S, x, o + i));
                 acc1 = acc1.add(FloatVector.fromArray(S, x, o + i + L));
             }
-            float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            float s = Lanes.sum(acc0.add(acc1));
             for (; i < len; i++) s += x[o + i];
             total += s;
         }
@@ -100,7 +101,7 @@ public final class SimdOps implements VectorOps {
                 acc0 = v0.fma(v0, acc0);
                 acc1 = v1.fma(v1, acc1);
             }
-            float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            float s = Lanes.sum(acc0.add(acc1));
             for (; i < len; i++) s += x[o + i] * x[o + i];
             total += s;
         }
@@ -152,7 +153,7 @@ public final class SimdOps implements VectorOps {
             e.intoArray(dst, dstOff + i);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(acc);
         for (; i < n; i++) {
             float e = (float) Math.exp(x[xOff + i] - max);
             dst[dstOff + i] = e;

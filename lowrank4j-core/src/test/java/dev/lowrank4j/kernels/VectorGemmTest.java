@@ -71,6 +71,23 @@ class VectorGemmTest {
         }
     }
 
+    /** Splitting C among threads never changes the order in which one element is accumulated. */
+    @Test
+    void resultsAreBitIdenticalForAnyThreadCount() {
+        int[][] shapes = {{211, 150, 300}, {100, 120, 300}, {3000, 3, 700}, {2, 900, 1200}};
+        for (int[] s : shapes) {
+            for (int t = 0; t < 4; t++) {
+                Case cs = Case.random(t, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 0.5f, 0.25f);
+                Parallel.setThreads(1);
+                float[] single = cs.run(gemm);
+                for (int threads : new int[] {2, 3}) {
+                    Parallel.setThreads(threads);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(single, cs.run(gemm), cs + " on " + threads);
+                }
+            }
+        }
+    }
+
     @Test
     void moreThreadsThanCoresSplitsCorrectly() {
         Parallel.setThreads(6);
