@@ -1,6 +1,10 @@
 package dev.lowrank4j.train;
 
 import dev.lowrank4j.Lowrank4jException;
+import dev.lowrank4j.kernels.AdamWStep;
+import dev.lowrank4j.kernels.Ops;
+import dev.lowrank4j.kernels.Parallel;
+import dev.lowrank4j.kernels.VectorOps;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.tensor.Tensor;
 
@@ -28,6 +32,7 @@ public final class AdamW implements Optimizer {
     private final List<float[]> m = new ArrayList<>(), v = new ArrayList<>();
     /** Per-parameter step counts: PeriodicLoRA restarts some parameters' moments and bias correction. */
     private final long[] paramSteps;
+    private final ChunkPlan chunks;
     private long t;
 
     public AdamW(List<Parameter> parameters, Hyper hyper) {
@@ -35,6 +40,7 @@ public final class AdamW implements Optimizer {
         this.h = hyper;
         this.decay = new boolean[params.size()];
         this.paramSteps = new long[params.size()];
+        this.chunks = new ChunkPlan(params);
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i);
             decay[i] = p.value().rank() >= 2;
@@ -46,17 +52,16 @@ public final class AdamW implements Optimizer {
     @Override
     public void step(double lr) {
         t++;
-        float b1 = (float) h.beta1(), b2 = (float) h.beta2(), eps = (float) h.eps();
+        AdamWStep[] scalars = new AdamWStep[params.size()];
         for (int i = 0; i < params.size(); i++) {
-            long pt = ++paramSteps[i];
-            double bc1 = 1 - Math.pow(h.beta1(), pt), bc2 = 1 - Math.pow(h.beta2(), pt);
-            float stepSize = (float) (lr / bc1);
-            float invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
-            Parameter p = params.get(i);
-            float[] w = p.data(), g = p.grad().data, mi = m.get(i), vi = v.get(i);
-            float keep = decay[i] ? (float) (1 - lr * h.weightDecay()) : 1f;
-            AdamKernel.update(w, g, mi, vi, 0, w.length, keep, b1, b2, stepSize, invSqrtBc2, eps);
+            scalars[i] = AdamWStep.torch(lr, h.beta1(), h.beta2(), h.eps(), decay[i] ? h.weightDecay() : 0, ++paramSteps[i]);
         }
+        VectorOps ops = Ops.get();
+        Parallel.forEach(chunks.size(), c -> {
+            int i = chunks.param[c];
+            ops.adamW(params.get(i).data(), params.get(i).grad().data, m.get(i), v.get(i), chunks.from[c],
+                    chunks.to[c] - chunks.from[c], scalars[i]);
+        });
     }
 
     /**

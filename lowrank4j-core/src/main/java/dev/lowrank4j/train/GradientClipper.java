@@ -1,5 +1,7 @@
 package dev.lowrank4j.train;
 
+import dev.lowrank4j.kernels.Ops;
+import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.nn.Parameter;
 
 import java.util.List;
@@ -10,11 +12,13 @@ public final class GradientClipper {
 
     /** The global L2 norm of all trainable gradients (accumulated in double). */
     public static double globalNorm(List<Parameter> params) {
+        List<Parameter> withGrad = params.stream().filter(p -> p.grad() != null).toList();
+        ChunkPlan plan = new ChunkPlan(withGrad);
+        double[] partial = new double[plan.size()];
+        Parallel.forEach(plan.size(), c -> partial[c] = Ops.get().sumOfSquares(
+                withGrad.get(plan.param[c]).grad().data, plan.from[c], plan.to[c] - plan.from[c]));
         double s = 0;
-        for (Parameter p : params) {
-            if (p.grad() == null) continue;
-            for (float g : p.grad().data) s += (double) g * g;
-        }
+        for (double x : partial) s += x; // fixed order: the same bits for any thread count
         return Math.sqrt(s);
     }
 
@@ -29,7 +33,7 @@ public final class GradientClipper {
         for (Parameter p : params) {
             if (p.grad() == null) continue;
             float[] g = p.grad().data;
-            for (int i = 0; i < g.length; i++) g[i] *= factor;
+            Ops.get().scale(g, 0, factor, g, 0, g.length);
         }
     }
 }
