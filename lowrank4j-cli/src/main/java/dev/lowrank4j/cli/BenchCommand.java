@@ -35,7 +35,7 @@ final class BenchCommand implements Runnable {
         int batch;
         @Option(names = "--steps", defaultValue = "20", description = "Timed steps (default: ${DEFAULT-VALUE}).")
         int steps;
-        @Option(names = "--warmup", defaultValue = "3", description = "Untimed warmup steps (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--warmup", defaultValue = "5", description = "Untimed warmup steps (the JIT compiles during the first few) (default: ${DEFAULT-VALUE}).")
         int warmup;
         @Option(names = "--threads", description = "Worker threads (default: all cores).")
         Integer threads;

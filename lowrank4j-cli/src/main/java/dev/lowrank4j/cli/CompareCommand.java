@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Pretrain the same LLaMA with full-rank AdamW, LoRA, GaLore and Fira on one token budget and compare.",
-        footer = {"", "Examples:",
+        footer = {"", "Default learning rates are the best of a small sweep per method at the default budget",
+                "(docs/COMPARE.md): full 3e-3, lora 3e-3, galore 2e-2, fira 1e-2.", "", "Examples:",
                 "  lowrank4j compare                                   # tiny model, 4 methods, a few minutes on 2 cores",
                 "  lowrank4j compare --steps 1500 --rank 16 --out runs/cmp",
                 "  lowrank4j compare --methods full,galore --lr-galore 0.02",
@@ -32,7 +33,7 @@ final class CompareCommand implements Callable<Integer> {
     String preset;
     @Mixin
     ModelShapeOptions shapeOptions;
-    @Option(names = "--steps", defaultValue = "400", description = "Steps per method (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "600", description = "Steps per method (default: ${DEFAULT-VALUE}).")
     int steps;
     @Option(names = "--batch", description = "Sequences per step (default: preset's).")
     Integer batch;
@@ -46,9 +47,9 @@ final class CompareCommand implements Callable<Integer> {
     double scale;
     @Option(names = "--lr-full", defaultValue = "3e-3", description = "Peak lr for full (default: ${DEFAULT-VALUE}).")
     double lrFull;
-    @Option(names = "--lr-lora", defaultValue = "1e-2", description = "Peak lr for lora (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr-lora", defaultValue = "3e-3", description = "Peak lr for lora (default: ${DEFAULT-VALUE}).")
     double lrLora;
-    @Option(names = "--lr-galore", defaultValue = "1e-2", description = "Peak lr for galore (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr-galore", defaultValue = "2e-2", description = "Peak lr for galore (default: ${DEFAULT-VALUE}).")
     double lrGalore;
     @Option(names = "--lr-fira", defaultValue = "1e-2", description = "Peak lr for fira (default: ${DEFAULT-VALUE}).")
     double lrFira;
