@@ -1,6 +1,5 @@
 package dev.lowrank4j.adapters;
 
-import dev.lowrank4j.model.LlamaModel;
 import dev.lowrank4j.nn.LinearLayer;
 import dev.lowrank4j.nn.Parameter;
 
@@ -9,9 +8,8 @@ import java.util.Map;
 
 /**
  * The three things an adapter needs from a model: its replaceable projections by module path, a
- * way to swap one, and all parameters (to freeze what the adapter does not train). An interface
- * rather than {@link LlamaModel} itself so adapters can be tested on a handful of small layers and
- * later applied to other models (BERT, MLPs) without change.
+ * way to swap one, and all parameters (to freeze what the adapter does not train). LlamaModel and
+ * BertEncoder implement it, and tests implement it over a handful of small layers.
  */
 public interface ModuleHost {
     /** Module path → layer, in model order. */
@@ -21,23 +19,4 @@ public interface ModuleHost {
 
     /** Every parameter of the model, adapters included, each once. */
     List<Parameter> parameters();
-
-    static ModuleHost of(LlamaModel model) {
-        return new ModuleHost() {
-            @Override
-            public Map<String, LinearLayer> linears() {
-                return model.linears();
-            }
-
-            @Override
-            public void replaceLinear(String modulePath, LinearLayer replacement) {
-                model.replaceLinear(modulePath, replacement);
-            }
-
-            @Override
-            public List<Parameter> parameters() {
-                return model.parameters();
-            }
-        };
-    }
 }

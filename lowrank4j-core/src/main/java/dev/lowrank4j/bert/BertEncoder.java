@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * <p>Tensors returned by {@link #forward} belong to the model and stay valid until the next forward.
  * Not thread-safe: one model, one caller.
  */
-public final class BertEncoder {
+public final class BertEncoder implements dev.lowrank4j.adapters.ModuleHost {
     private static final Pattern LAYER_LINEAR = Pattern.compile("encoder\\.layer\\.(\\d+)\\.(.+)");
     /** How many names an error message lists before summarising the rest. */
     private static final int MAX_NAMES_IN_ERROR = 12;

@@ -1,6 +1,7 @@
 package dev.lowrank4j.classify;
 
 import dev.lowrank4j.adapters.TargetModules;
+import dev.lowrank4j.bert.BertEncoder;
 import dev.lowrank4j.adapters.loldu.LolduAdapters;
 import dev.lowrank4j.adapters.loldu.LolduConfig;
 import dev.lowrank4j.adapters.loldu.LolduInit;
@@ -56,7 +57,7 @@ final class FinetuneSetup {
     private FinetuneSetup() {}
 
     static Applied apply(SequenceClassifier model, FinetuneOptions o) {
-        BertModuleHost host = new BertModuleHost(model.encoder());
+        BertEncoder host = model.encoder();
         TargetModules targets = TargetModules.names(ADAPTER_TARGETS);
         long adapterSeed = o.seed() ^ ADAPTER_SALT;
         List<Parameter> trainable = new ArrayList<>();

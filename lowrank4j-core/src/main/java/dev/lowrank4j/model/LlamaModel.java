@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  * <p>Buffers are kept between steps and reused while the shape stays the same; tensors returned by
  * {@link #forward} are valid until the next forward. Not thread-safe: one model, one caller.
  */
-public final class LlamaModel {
+public final class LlamaModel implements dev.lowrank4j.adapters.ModuleHost {
     private static final Pattern LAYER_LINEAR = Pattern.compile("model\\.layers\\.(\\d+)\\.(self_attn|mlp)\\.(\\w+)");
     private static final String LM_HEAD = "lm_head";
     /** How many names an error message lists before summarising the rest. */

@@ -2,7 +2,6 @@ package dev.lowrank4j.tasks;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.lowrank4j.Lowrank4jException;
-import dev.lowrank4j.adapters.ModuleHost;
 import dev.lowrank4j.adapters.peft.PeftAdapter;
 import dev.lowrank4j.data.ByteTokenizer;
 import dev.lowrank4j.data.Corpus;
@@ -46,7 +45,7 @@ public final class CausalFinetuneJob {
         TokenDataset data = new TokenDataset(tokens, VAL_FRACTION, o.train().seq());
         LlamaModel model = new LlamaModel(ck.config(), o.train().seed());
         model.loadWeights(ck.weights());
-        AdapterMethod.Applied applied = o.method().apply(ModuleHost.of(model), model.parameters(), List.of());
+        AdapterMethod.Applied applied = o.method().apply(model, model.parameters(), List.of());
         TrainConfig t = o.train();
         AdamW optimizer = new AdamW(model.parameters(), new AdamW.Hyper(t.beta1(), t.beta2(), t.eps(), t.weightDecay()));
         Trainer trainer = new Trainer(model, data, t, o.out(), optimizer).listener(listener);

@@ -2,7 +2,6 @@ package dev.lowrank4j.adapters.loldu;
 
 import dev.lowrank4j.adapters.AdapterInjection;
 import dev.lowrank4j.adapters.ModuleHost;
-import dev.lowrank4j.model.LlamaModel;
 import dev.lowrank4j.nn.Parameter;
 
 import java.util.Collections;
@@ -24,10 +23,6 @@ public final class LolduAdapters {
         this.host = host;
         this.config = config;
         this.layers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
-    }
-
-    public static LolduAdapters inject(LlamaModel model, LolduConfig cfg) {
-        return inject(ModuleHost.of(model), cfg);
     }
 
     public static LolduAdapters inject(ModuleHost host, LolduConfig cfg) {

@@ -2,7 +2,6 @@ package dev.lowrank4j.adapters.lora;
 
 import dev.lowrank4j.adapters.AdapterInjection;
 import dev.lowrank4j.adapters.ModuleHost;
-import dev.lowrank4j.model.LlamaModel;
 
 import java.util.Map;
 
@@ -17,10 +16,6 @@ import java.util.Map;
  */
 public final class LoraInjector {
     private LoraInjector() {
-    }
-
-    public static LoraAdapters inject(LlamaModel model, LoraConfig cfg) {
-        return inject(ModuleHost.of(model), cfg);
     }
 
     public static LoraAdapters inject(ModuleHost host, LoraConfig cfg) {

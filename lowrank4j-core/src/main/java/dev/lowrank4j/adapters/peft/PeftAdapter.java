@@ -9,7 +9,6 @@ import dev.lowrank4j.adapters.lora.LoraLinear;
 import dev.lowrank4j.io.SafeTensors;
 import dev.lowrank4j.io.SafeTensorsFile;
 import dev.lowrank4j.io.SafeTensorsWriter;
-import dev.lowrank4j.model.LlamaModel;
 import dev.lowrank4j.nn.LinearLayer;
 import dev.lowrank4j.tensor.Tensor;
 
@@ -96,8 +95,8 @@ public final class PeftAdapter {
     }
 
     /** Reads {@code dir} and applies it to {@code model}: the usual one-call load. */
-    public static LoraAdapters load(Path dir, LlamaModel model) {
-        return read(dir).applyTo(ModuleHost.of(model), 0L);
+    public static LoraAdapters load(Path dir, ModuleHost model) {
+        return read(dir).applyTo(model, 0L);
     }
 
     /**
