@@ -3,6 +3,7 @@ package dev.lowrank4j.cli;
 import dev.lowrank4j.bench.StepBenchmark;
 import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.tasks.ModelShape;
+import dev.lowrank4j.tasks.PretrainMethod;
 import dev.lowrank4j.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +26,9 @@ final class BenchCommand implements Runnable {
     @Command(name = "step", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Median milliseconds per training step (forward + backward + AdamW) of a LLaMA on random tokens.",
             footer = {"", "Example (the shape of shared/peers/torch_llama_step.py):",
-                    "  lowrank4j bench step --vocab 4096 --dim 256 --layers 4 --heads 4 --hidden 688 --seq 128 --batch 8 --json"})
+                    "  lowrank4j bench step --vocab 4096 --dim 256 --layers 4 --heads 4 --hidden 688 --seq 128 --batch 8 --json",
+                    "GaLore overhead including one projector refresh (mean over T = 200 timed steps):",
+                    "  lowrank4j bench step --method galore --rank 64 --update-gap 200 --steps 200"})
     static final class Step implements Callable<Integer> {
         @Mixin
         ModelShapeOptions shapeOptions;
@@ -39,25 +42,32 @@ final class BenchCommand implements Runnable {
         int warmup;
         @Option(names = "--threads", description = "Worker threads (default: all cores).")
         Integer threads;
+        @Option(names = "--method", defaultValue = "full", description = "Optimizer/method: full (AdamW), lora, galore, fira (default: ${DEFAULT-VALUE}).")
+        String method;
+        @Option(names = "--rank", defaultValue = "0", description = "Rank for lora/galore/fira; 0 = dim/4 (default: ${DEFAULT-VALUE}).")
+        int rank;
+        @Option(names = "--update-gap", defaultValue = "200", description = "GaLore/Fira refresh period T (default: ${DEFAULT-VALUE}).")
+        long updateGap;
         @Option(names = "--json", description = "Print one JSON object instead of text.")
         boolean json;
 
         @Override
         public Integer call() {
             if (threads != null) Parallel.setThreads(threads);
+            PretrainMethod m = new PretrainMethod(PretrainMethod.parseKind(method), rank, updateGap, 0.25, 32, "std");
             if (steps < 1 || warmup < 0 || seq < 1 || batch < 1) {
                 throw new dev.lowrank4j.Lowrank4jException("--steps, --seq and --batch must be >= 1 and --warmup >= 0");
             }
             ModelShape base = new ModelShape(4096, 256, 4, 4, 4, 688, seq);
             ModelShape shape = shapeOptions.apply(base, seq);
-            StepBenchmark.Result r = StepBenchmark.run(shape, batch, seq, warmup, steps);
+            StepBenchmark.Result r = StepBenchmark.run(shape, batch, seq, warmup, steps, m);
             if (json) {
                 System.out.println(Json.compact(r.toJson()));
             } else {
-                System.out.printf("params=%,d threads=%d gemm=%s est_GFLOP/step=%.1f%n", r.parameters(), r.threads(),
-                        r.gemm(), r.gflopPerStep());
-                System.out.printf("step_ms median=%.1f min=%.1f max=%.1f steps=%d tokens/s=%,.0f effective_GFLOP/s=%.1f%n",
-                        r.medianMs(), r.minMs(), r.maxMs(), r.steps(), r.tokensPerSecond(),
+                System.out.printf("method=%s params=%,d threads=%d gemm=%s est_GFLOP/step=%.1f%n", r.method(), r.parameters(),
+                        r.threads(), r.gemm(), r.gflopPerStep());
+                System.out.printf("step_ms median=%.1f mean=%.1f min=%.1f max=%.1f steps=%d tokens/s=%,.0f effective_GFLOP/s=%.1f%n",
+                        r.medianMs(), r.meanMs(), r.minMs(), r.maxMs(), r.steps(), r.tokensPerSecond(),
                         r.gflopPerStep() / (r.medianMs() / 1e3));
             }
             return 0;

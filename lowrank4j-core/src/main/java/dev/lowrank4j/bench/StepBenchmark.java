@@ -5,7 +5,9 @@ import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.model.LlamaModel;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.tasks.ModelShape;
-import dev.lowrank4j.train.AdamW;
+import dev.lowrank4j.tasks.PretrainMethod;
+import dev.lowrank4j.train.Optimizer;
+import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.util.Rng;
 
 import java.util.Arrays;
@@ -19,8 +21,9 @@ import java.util.Map;
 public final class StepBenchmark {
     private StepBenchmark() {}
 
-    public record Result(ModelShape shape, int batch, int seq, int threads, String gemm, int steps,
-                         double medianMs, double minMs, double maxMs, double gflopPerStep, long parameters) {
+    public record Result(ModelShape shape, int batch, int seq, int threads, String gemm, String method, int steps,
+                         double medianMs, double meanMs, double minMs, double maxMs, double gflopPerStep,
+                         long parameters) {
         public double tokensPerSecond() {
             return batch * (double) seq / (medianMs / 1e3);
         }
@@ -28,6 +31,7 @@ public final class StepBenchmark {
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("median_ms", medianMs);
+            m.put("mean_ms", meanMs);
             m.put("min_ms", minMs);
             m.put("max_ms", maxMs);
             m.put("tokens_per_second", tokensPerSecond());
@@ -36,6 +40,7 @@ public final class StepBenchmark {
             m.put("steps", steps);
             m.put("threads", threads);
             m.put("gemm", gemm);
+            m.put("method", method);
             m.put("parameters", parameters);
             m.put("vocab", shape.vocab());
             m.put("dim", shape.dim());
@@ -55,8 +60,19 @@ public final class StepBenchmark {
     }
 
     public static Result run(ModelShape shape, int batch, int seq, int warmup, int steps) {
+        return run(shape, batch, seq, warmup, steps, PretrainMethod.defaults(PretrainMethod.Kind.FULL));
+    }
+
+    /**
+     * Times {@code steps} training steps after {@code warmup} untimed ones, with the optimizer of
+     * {@code method} (AdamW for full; GaLore/Fira refresh their projectors at optimizer steps 0, T, 2T…,
+     * so the mean over T timed steps includes one refresh).
+     */
+    public static Result run(ModelShape shape, int batch, int seq, int warmup, int steps, PretrainMethod method) {
         LlamaModel model = new LlamaModel(shape.toConfig(), 0);
-        AdamW opt = new AdamW(model.parameters(), new AdamW.Hyper(0.9, 0.999, 1e-8, 0.1));
+        method.prepare(model, 0);
+        TrainConfig t = new TrainConfig(1, batch, seq, 1, 3e-4, 0.1, 0, 0.1, 0.9, 0.999, 1e-8, 0, 1, 1, 1, 1, 1, 0);
+        Optimizer opt = method.optimizer(model, t);
         Rng rng = new Rng(1);
         int[] ids = new int[batch * seq], tg = new int[batch * seq];
         for (int i = 0; i < ids.length; i++) {
@@ -74,8 +90,9 @@ public final class StepBenchmark {
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
         double median = steps % 2 == 1 ? sorted[steps / 2] : 0.5 * (sorted[steps / 2 - 1] + sorted[steps / 2]);
+        double mean = Arrays.stream(ms).average().orElse(Double.NaN);
         long params = model.parameters().stream().distinct().mapToLong(Parameter::numel).sum();
-        return new Result(shape, batch, seq, Parallel.threads(), Gemm.kernel().name(), steps, median,
+        return new Result(shape, batch, seq, Parallel.threads(), Gemm.kernel().name(), method.id(), steps, median, mean,
                 sorted[0], sorted[steps - 1], flopsPerStep(shape, batch, seq, params) / 1e9, params);
     }
 }

@@ -34,7 +34,9 @@ public final class GaLoreAdamW implements Optimizer {
     private final GaLoreOptions options;
     private final FiraOptions fira;
     private final List<ParameterState> projected = new ArrayList<>(), regular = new ArrayList<>();
-    private final float[] updateScratch, residualScratch;
+    /** Parameters split into one group per thread, balanced by size; each group has its own scratch. */
+    private final List<List<ParameterState>> groups;
+    private final float[][] updateScratch, residualScratch;
     private long steps;
 
     /** Plain GaLore. */
@@ -59,7 +61,6 @@ public final class GaLoreAdamW implements Optimizer {
         this.options = options;
         this.fira = fira;
         Set<Parameter> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        int largest = 0;
         for (Parameter p : projectedParams) {
             if (!seen.add(p)) throw new Lowrank4jException(p.name() + " is listed twice for GaLore");
             requireProjectable(p);
@@ -72,17 +73,21 @@ public final class GaLoreAdamW implements Optimizer {
             }
             projected.add(new ParameterState(p, projectedRule.create(proj.projectedSize()), proj,
                     fira == null ? null : new FiraResidual(fira)));
-            largest = Math.max(largest, p.numel());
         }
         ProjectedRule.Factory adam = AdamRule.factory(options.beta1(), options.beta2(), options.eps(), false);
         for (Parameter p : regularParams) {
             if (!p.trainable() || !seen.add(p)) continue;
             regular.add(new ParameterState(p, adam.create(p.numel()), null, null));
-            largest = Math.max(largest, p.numel());
         }
         checkUniqueNames();
-        this.updateScratch = new float[largest];
-        this.residualScratch = fira == null ? new float[0] : new float[largest];
+        this.groups = balancedGroups(all(), Math.max(1, dev.lowrank4j.kernels.Parallel.threads()));
+        this.updateScratch = new float[groups.size()][];
+        this.residualScratch = new float[groups.size()][];
+        for (int gi = 0; gi < groups.size(); gi++) {
+            int big = groups.get(gi).stream().mapToInt(st -> st.param.numel()).max().orElse(0);
+            updateScratch[gi] = new float[big];
+            residualScratch[gi] = fira == null ? new float[0] : new float[big];
+        }
     }
 
     private static void requireProjectable(Parameter p) {
@@ -110,8 +115,13 @@ public final class GaLoreAdamW implements Optimizer {
     public void step(double lr) {
         checkGradients();
         refreshDueProjectors();
-        for (ParameterState s : projected) updateProjected(s, lr);
-        for (ParameterState s : regular) updateRegular(s, lr);
+        // every weight's update is independent of the others, so groups run in parallel
+        Parallel.forEachTask(groups.size(), gi -> {
+            for (ParameterState s : groups.get(gi)) {
+                if (s.projector != null) updateProjected(s, lr, updateScratch[gi], residualScratch[gi]);
+                else updateRegular(s, lr, updateScratch[gi]);
+            }
+        });
         steps++;
     }
 
@@ -148,7 +158,24 @@ public final class GaLoreAdamW implements Optimizer {
         return new Rng(options.seed() ^ (nameHash * 0x9E3779B97F4A7C15L) ^ (step * 0xC2B2AE3D27D4EB4FL)).nextLong();
     }
 
-    private void updateProjected(ParameterState s, double lr) {
+    /** Greedy longest-first split into at most {@code n} groups of similar total size (fixed for a model). */
+    private static List<List<ParameterState>> balancedGroups(List<ParameterState> states, int n) {
+        List<List<ParameterState>> out = new ArrayList<>();
+        long[] load = new long[n];
+        for (int i = 0; i < n; i++) out.add(new ArrayList<>());
+        List<ParameterState> bySize = new ArrayList<>(states);
+        bySize.sort((a, b) -> Integer.compare(b.param.numel(), a.param.numel()));
+        for (ParameterState s : bySize) {
+            int best = 0;
+            for (int i = 1; i < n; i++) if (load[i] < load[best]) best = i;
+            out.get(best).add(s);
+            load[best] += s.param.numel();
+        }
+        out.removeIf(List::isEmpty);
+        return out;
+    }
+
+    private void updateProjected(ParameterState s, double lr, float[] updateScratch, float[] residualScratch) {
         float[] g = s.param.grad().data;
         float[] low = s.projector.project(g);
         float[] dir = new float[low.length];
@@ -159,7 +186,7 @@ public final class GaLoreAdamW implements Optimizer {
         apply(s.param.data(), updateScratch, stepSize, lr);
     }
 
-    private void updateRegular(ParameterState s, double lr) {
+    private void updateRegular(ParameterState s, double lr, float[] updateScratch) {
         double stepSize = s.rule.direction(s.param.grad().data, updateScratch, s.step + 1, lr);
         s.step++;
         apply(s.param.data(), updateScratch, stepSize, lr);
