@@ -1,5 +1,6 @@
 package dev.lowrank4j.adapters;
 
+import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.nn.LinearLayer;
 import dev.lowrank4j.nn.Parameter;
 
@@ -19,4 +20,22 @@ public interface ModuleHost {
 
     /** Every parameter of the model, adapters included, each once. */
     List<Parameter> parameters();
+
+    /**
+     * The layer at {@code modulePath}, after checking that {@code replacement} may stand there (same
+     * in/out features); a one-line error otherwise, naming {@code examples} of valid paths.
+     */
+    static LinearLayer checkReplacement(Map<String, LinearLayer> linears, String modulePath, LinearLayer replacement,
+                                        String examples) {
+        LinearLayer current = linears.get(modulePath);
+        if (current == null) {
+            throw new Lowrank4jException("no linear layer at '" + modulePath + "'; expected e.g. " + examples);
+        }
+        if (replacement.inFeatures() != current.inFeatures() || replacement.outFeatures() != current.outFeatures()) {
+            throw new Lowrank4jException(modulePath + ": replacement maps " + replacement.inFeatures() + " -> "
+                    + replacement.outFeatures() + " features, the layer maps " + current.inFeatures() + " -> "
+                    + current.outFeatures());
+        }
+        return current;
+    }
 }

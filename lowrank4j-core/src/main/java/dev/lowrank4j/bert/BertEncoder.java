@@ -1,5 +1,6 @@
 package dev.lowrank4j.bert;
 
+import dev.lowrank4j.adapters.ModuleHost;
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.io.onnx.OnnxBertExport;
 import dev.lowrank4j.io.onnx.OnnxModel;
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
  * <p>Tensors returned by {@link #forward} belong to the model and stay valid until the next forward.
  * Not thread-safe: one model, one caller.
  */
-public final class BertEncoder implements dev.lowrank4j.adapters.ModuleHost {
+public final class BertEncoder implements ModuleHost {
     private static final Pattern LAYER_LINEAR = Pattern.compile("encoder\\.layer\\.(\\d+)\\.(.+)");
     /** How many names an error message lists before summarising the rest. */
     private static final int MAX_NAMES_IN_ERROR = 12;
@@ -116,16 +117,8 @@ public final class BertEncoder implements dev.lowrank4j.adapters.ModuleHost {
 
     /** Puts {@code replacement} where the linear at {@code modulePath} stands; shapes must agree. */
     public void replaceLinear(String modulePath, LinearLayer replacement) {
-        LinearLayer current = linears().get(modulePath);
-        if (current == null) {
-            throw new Lowrank4jException("no linear layer at '" + modulePath + "'; expected e.g. "
-                    + "encoder.layer.0.attention.self.query or encoder.layer.0.output.dense");
-        }
-        if (replacement.inFeatures() != current.inFeatures() || replacement.outFeatures() != current.outFeatures()) {
-            throw new Lowrank4jException(modulePath + ": replacement maps " + replacement.inFeatures() + " -> "
-                    + replacement.outFeatures() + " features, the layer maps " + current.inFeatures() + " -> "
-                    + current.outFeatures());
-        }
+        ModuleHost.checkReplacement(linears(), modulePath, replacement,
+                "encoder.layer.0.attention.self.query or encoder.layer.0.output.dense");
         Matcher m = LAYER_LINEAR.matcher(modulePath);
         if (!m.matches()) throw new IllegalStateException("unparsed module path " + modulePath);
         layers.get(Integer.parseInt(m.group(1))).setLinear(m.group(2), replacement);

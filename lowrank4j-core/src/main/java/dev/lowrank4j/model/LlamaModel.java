@@ -1,5 +1,6 @@
 package dev.lowrank4j.model;
 
+import dev.lowrank4j.adapters.ModuleHost;
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.nn.Buffers;
@@ -40,7 +41,7 @@ import java.util.regex.Pattern;
  * <p>Buffers are kept between steps and reused while the shape stays the same; tensors returned by
  * {@link #forward} are valid until the next forward. Not thread-safe: one model, one caller.
  */
-public final class LlamaModel implements dev.lowrank4j.adapters.ModuleHost {
+public final class LlamaModel implements ModuleHost {
     private static final Pattern LAYER_LINEAR = Pattern.compile("model\\.layers\\.(\\d+)\\.(self_attn|mlp)\\.(\\w+)");
     private static final String LM_HEAD = "lm_head";
     /** How many names an error message lists before summarising the rest. */
@@ -156,16 +157,8 @@ public final class LlamaModel implements dev.lowrank4j.adapters.ModuleHost {
 
     /** Puts {@code replacement} where the projection at {@code modulePath} stands; shapes must agree. */
     public void replaceLinear(String modulePath, LinearLayer replacement) {
-        LinearLayer current = linears().get(modulePath);
-        if (current == null) {
-            throw new Lowrank4jException("no linear layer at '" + modulePath + "'; expected e.g. "
-                    + "model.layers.0.self_attn.q_proj, model.layers.0.mlp.down_proj or lm_head");
-        }
-        if (replacement.inFeatures() != current.inFeatures() || replacement.outFeatures() != current.outFeatures()) {
-            throw new Lowrank4jException(modulePath + ": replacement maps " + replacement.inFeatures() + " -> "
-                    + replacement.outFeatures() + " features, the layer maps " + current.inFeatures() + " -> "
-                    + current.outFeatures());
-        }
+        ModuleHost.checkReplacement(linears(), modulePath, replacement,
+                "model.layers.0.self_attn.q_proj, model.layers.0.mlp.down_proj or lm_head");
         if (modulePath.equals(LM_HEAD)) {
             lmHead = replacement;
             return;
