@@ -1,5 +1,6 @@
 package dev.lowrank4j.bert;
 
+import dev.lowrank4j.kernels.ExactRepeatableMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -55,7 +56,7 @@ final class GaussianCdf {
         p = p.mul(t).add(C2);
         p = p.mul(t).add(C1);
         p = p.mul(t).add(C0);
-        FloatVector halfErfc = t.mul(0.5f).mul(z.mul(z).neg().add(p).lanewise(VectorOperators.EXP));
+        FloatVector halfErfc = t.mul(0.5f).mul(ExactRepeatableMath.exp(z.mul(z).neg().add(p)));
         VectorMask<Float> nonNegative = x.compare(VectorOperators.GE, 0f);
         return halfErfc.blend(halfErfc.neg().add(1f), nonNegative);
     }
@@ -66,6 +67,6 @@ final class GaussianCdf {
     }
 
     static FloatVector density(FloatVector x) {
-        return x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+        return ExactRepeatableMath.exp(x.mul(x).mul(-0.5f)).mul(INV_SQRT_2PI);
     }
 }

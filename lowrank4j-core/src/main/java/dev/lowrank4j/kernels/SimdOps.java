@@ -125,7 +125,7 @@ public final class SimdOps implements VectorOps {
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-            v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(dst, dstOff + i);
+            v.div(ExactRepeatableMath.exp(v.neg()).add(1f)).intoArray(dst, dstOff + i);
         }
         TAIL.silu(x, xOff + i, dst, dstOff + i, n - i);
     }
@@ -136,7 +136,7 @@ public final class SimdOps implements VectorOps {
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-            FloatVector sig = ONE.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector sig = ONE.div(ExactRepeatableMath.exp(v.neg()).add(1f));
             FloatVector slope = sig.mul(v.mul(sig.neg().add(1f)).add(1f));
             FloatVector.fromArray(S, gradOut, gradOutOff + i).mul(slope).intoArray(gradIn, gradInOff + i);
         }
@@ -149,7 +149,7 @@ public final class SimdOps implements VectorOps {
         int i = 0;
         FloatVector acc = FloatVector.zero(S);
         for (; i <= n - L; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, xOff + i).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = ExactRepeatableMath.exp(FloatVector.fromArray(S, x, xOff + i).sub(max));
             e.intoArray(dst, dstOff + i);
             acc = acc.add(e);
         }

@@ -1,5 +1,6 @@
 package dev.lowrank4j.nn;
 
+import dev.lowrank4j.kernels.ExactRepeatableMath;
 import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;

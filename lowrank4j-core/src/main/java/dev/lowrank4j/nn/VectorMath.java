@@ -1,5 +1,6 @@
 package dev.lowrank4j.nn;
 
+import dev.lowrank4j.kernels.ExactRepeatableMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;

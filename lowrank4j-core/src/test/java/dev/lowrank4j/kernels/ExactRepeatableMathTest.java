@@ -1,4 +1,4 @@
-package dev.lowrank4j.nn;
+package dev.lowrank4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;

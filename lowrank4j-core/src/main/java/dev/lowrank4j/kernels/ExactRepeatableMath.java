@@ -1,4 +1,4 @@
-package dev.lowrank4j.nn;
+package dev.lowrank4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  * overflows at 88.72; no caller here cares about that band), NaN gives NaN.
  */
 public final class ExactRepeatableMath {
-    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    public static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f;       // few mantissa bits: n·LN2_HI is exact
