@@ -53,6 +53,35 @@ class MainTest {
     }
 
     @Test
+    void lowRankOptimizerMistakesAreOneLineErrors(@TempDir Path tmp) {
+        String out = tmp.resolve("r").toString();
+        assertOneLineError(run("pretrain", "--preset", "debug", "--method", "galore", "--rank", "999", "--out", out), 1, "rank 999");
+        assertOneLineError(run("pretrain", "--preset", "debug", "--method", "galore", "--update-gap", "0", "--out", out), 1, "--update-gap must be > 0");
+        assertOneLineError(run("pretrain", "--preset", "debug", "--method", "fira", "--proj-type", "diagonal", "--out", out), 1, "diagonal");
+        assertOneLineError(run("pretrain", "--preset", "debug", "--method", "lora", "--rank", "-1", "--out", out), 1, "--rank must be > 0");
+    }
+
+    @Test
+    void galorePretrainRuns(@TempDir Path tmp) {
+        Run r = run("pretrain", "--preset", "debug", "--method", "fira", "--rank", "4", "--update-gap", "2", "--steps", "3",
+                "--out", tmp.resolve("r").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("method fira"), r.out());
+    }
+
+    @Test
+    void adapterThatDoesNotFitIsAOneLineError(@TempDir Path tmp) throws Exception {
+        Path base = Path.of(MainTest.class.getResource("/hf-tiny-llama/tinyllama").toURI());
+        Path adapter = Path.of(MainTest.class.getResource("/hf-tiny-llama/adapter").toURI());
+        // a model of another width cannot take the tiny LLaMA's adapter
+        Path run = tmp.resolve("other");
+        assertEquals(0, run("pretrain", "--preset", "debug", "--steps", "1", "--out", run.toString()).code());
+        Path model = run.resolve("checkpoints/step-0000001");
+        assertOneLineError(run("forward", "--model", model.toString(), "--adapter", adapter.toString(), "--input",
+                base.resolve("reference.safetensors").toString(), "--out", tmp.resolve("o.safetensors").toString()), 1, "");
+    }
+
+    @Test
     void missingFilesAreOneLineErrors(@TempDir Path tmp) {
         assertOneLineError(run("forward", "--model", tmp.resolve("nope").toString(), "--input", "x", "--out", "y"), 1, "nope");
         assertOneLineError(run("pretrain", "--corpus", tmp.resolve("missing.txt").toString(), "--out", tmp.resolve("r").toString()),
