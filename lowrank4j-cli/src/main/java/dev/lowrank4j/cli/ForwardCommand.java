@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
                 "with --grads also 'loss' (mean cross-entropy of logits[:, :-1] against ids[:, 1:]) and",
                 "'grad.<parameter name>' for every parameter, the layout of the transformers reference files."})
 final class ForwardCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model folder (config.json + model.safetensors or a sharded index).")
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model folder (config.json + model.safetensors or a sharded index), or a run folder (its newest checkpoint).")
     Path model;
     @Option(names = "--input", required = true, paramLabel = "IDS.safetensors", description = "File holding input_ids (I64 [batch, seq]).")
     Path input;

@@ -43,7 +43,7 @@ public final class ForwardJob {
      */
     public static Result run(Path modelDir, Path adapterDir, boolean merge, Path input, Path out, boolean grads) {
         if (merge && adapterDir == null) throw new Lowrank4jException("--merge needs --adapter");
-        HfCheckpoint.Loaded ck = HfCheckpoint.load(modelDir);
+        HfCheckpoint.Loaded ck = HfCheckpoint.load(ModelSource.resolve(modelDir));
         LlamaModel model = new LlamaModel(ck.config(), 0);
         model.loadWeights(ck.weights());
         if (adapterDir != null) {
