@@ -46,6 +46,8 @@ final class FinetuneCommand implements Callable<Integer> {
     Double alpha;
     @Option(names = "--stage-length", defaultValue = "100", description = "PeriodicLoRA steps per stage (default: ${DEFAULT-VALUE}).")
     long stageLength;
+    @Option(names = "--momentum", defaultValue = "0", description = "LLaMA plora: momentum unloading fraction m per step, W += m·s·BA, B *= 1-m; 0 = off (default: ${DEFAULT-VALUE}).")
+    double momentum;
     @Option(names = "--target-modules", split = ",", description = "Modules to adapt (default: query,value for MiniLM; all attention and MLP projections for LLaMA).")
     List<String> targets;
     @Option(names = "--lr", description = "Peak learning rate (default: per method).")
@@ -88,6 +90,7 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         if (text != null) throw new Lowrank4jException("--text is for LLaMA fine-tuning; --model minilm reads the spam corpus");
         if (targets != null) throw new Lowrank4jException("--target-modules is fixed to query,value for MiniLM");
+        if (momentum != 0) throw new Lowrank4jException("--momentum is available for LLaMA fine-tuning only");
         FinetuneOptions o = FinetuneOptions.defaults(FinetuneMethod.parse(method)).withRank(rank)
                 .withStageLength(stageLength).withEpochs(epochs).withBatchSize(batch).withMaxTokens(maxTokens)
                 .withSeed(seed).withTrainLimit(trainLimit).withOut(dir);
@@ -113,7 +116,7 @@ final class FinetuneCommand implements Callable<Integer> {
         AdapterMethod.Kind kind = AdapterMethod.parseKind(method);
         double a = alpha != null ? alpha : (kind == AdapterMethod.Kind.LOLDU ? rank : 2.0 * rank);
         TargetModules t = targets == null ? dev.lowrank4j.tasks.PretrainMethod.LLAMA_LINEARS : TargetModules.names(targets);
-        AdapterMethod m = new AdapterMethod(kind, rank, a, stageLength, t, seed);
+        AdapterMethod m = new AdapterMethod(kind, rank, a, stageLength, momentum, t, seed);
         int s = steps != null ? Math.toIntExact(steps) : 300;
         double peak = lr != null ? lr : switch (kind) {
             case FULL -> 1e-3;

@@ -10,6 +10,7 @@ import dev.lowrank4j.adapters.lora.LoraAdapters;
 import dev.lowrank4j.adapters.lora.LoraConfig;
 import dev.lowrank4j.adapters.lora.LoraInit;
 import dev.lowrank4j.adapters.lora.LoraInjector;
+import dev.lowrank4j.adapters.plora.MomentumUnloading;
 import dev.lowrank4j.adapters.plora.PeriodicLora;
 import dev.lowrank4j.adapters.plora.PloraConfig;
 import dev.lowrank4j.nn.Parameter;
@@ -24,12 +25,14 @@ import java.util.Locale;
  * layers (LLaMA or BERT): full fine-tuning, LoRA, PeriodicLoRA (LoRA unloaded into the backbone
  * every {@code stageLength} steps) and LoLDU.
  */
-public record AdapterMethod(Kind kind, int rank, double alpha, long stageLength, TargetModules targets, long seed) {
+public record AdapterMethod(Kind kind, int rank, double alpha, long stageLength, double momentum, TargetModules targets,
+                            long seed) {
     public enum Kind { FULL, LORA, PLORA, LOLDU }
 
     public AdapterMethod {
         if (kind != Kind.FULL && rank <= 0) throw new Lowrank4jException("--rank must be > 0, got " + rank);
         if (kind == Kind.PLORA && stageLength <= 0) throw new Lowrank4jException("--stage-length must be > 0, got " + stageLength);
+        if (!(momentum >= 0 && momentum < 1)) throw new Lowrank4jException("--momentum must be in [0, 1), got " + momentum);
     }
 
     public static Kind parseKind(String s) {
@@ -42,6 +45,12 @@ public record AdapterMethod(Kind kind, int rank, double alpha, long stageLength,
 
     public String id() {
         return kind.name().toLowerCase(Locale.ROOT);
+    }
+
+    private PloraConfig ploraConfig() {
+        PloraConfig pc = PloraConfig.everySteps(stageLength, seed);
+        // momentum unloading in the function-preserving form (see MomentumUnloading), every step
+        return momentum > 0 ? pc.withMomentum(MomentumUnloading.FUNCTION_PRESERVING, momentum, 1) : pc;
     }
 
     /** What applying the method produced: the modules changed and the hook PeriodicLoRA needs. */
@@ -83,7 +92,7 @@ public record AdapterMethod(Kind kind, int rank, double alpha, long stageLength,
             case LORA, PLORA -> {
                 LoraConfig cfg = new LoraConfig(rank, alpha, 0.0, false, LoraInit.KAIMING_UNIFORM, targets, seed);
                 LoraAdapters lora = LoraInjector.inject(host, cfg);
-                PeriodicLora plora = kind == Kind.PLORA ? new PeriodicLora(lora, PloraConfig.everySteps(stageLength, seed)) : null;
+                PeriodicLora plora = kind == Kind.PLORA ? new PeriodicLora(lora, ploraConfig()) : null;
                 yield new Applied(lora.modulePaths(), lora, null, plora);
             }
             case LOLDU -> {

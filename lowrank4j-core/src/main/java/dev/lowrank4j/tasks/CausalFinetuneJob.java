@@ -63,7 +63,10 @@ public final class CausalFinetuneJob {
         if (applied.lora() != null) applied.lora().mergeAll(true);
         if (applied.loldu() != null) applied.loldu().mergeAll();
         Path merged = o.out().resolve("model");
-        HfCheckpoint.save(merged, model.config(), model.stateDict());
+        // merged LoRA layers stay in place (merged mode), so their factors are left out of the plain folder
+        Map<String, dev.lowrank4j.tensor.Tensor> plain = new LinkedHashMap<>(model.stateDict());
+        plain.keySet().removeIf(k -> k.endsWith(".lora_A.weight") || k.endsWith(".lora_B.weight"));
+        HfCheckpoint.save(merged, model.config(), plain);
         return new Result(summary, applied.modules(), merged, adapterDir);
     }
 
