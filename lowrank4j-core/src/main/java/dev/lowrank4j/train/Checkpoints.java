@@ -31,6 +31,8 @@ import java.util.stream.Stream;
  */
 public final class Checkpoints {
     public static final String DIR = "checkpoints";
+    /** Bumped when the checkpoint layout changes, so an old reader can refuse a newer folder clearly. */
+    public static final int FORMAT_VERSION = 1;
     private static final String PREFIX = "step-";
 
     private Checkpoints() {}
@@ -50,6 +52,7 @@ public final class Checkpoints {
             SafeTensorsWriter w = new SafeTensorsWriter();
             for (var e : optimizer.state().entrySet()) w.putFloat(e.getKey(), e.getValue());
             w.metadata("optimizer_steps", Long.toString(optimizer.steps()));
+            w.metadata("lowrank4j_checkpoint_format", Integer.toString(FORMAT_VERSION));
             w.write(tmp.resolve("optimizer.safetensors"));
             Json.writeAtomically(tmp.resolve("trainer_state.json"), stateJson(state));
             deleteTree(finalDir);
@@ -64,6 +67,7 @@ public final class Checkpoints {
 
     private static Map<String, Object> stateJson(TrainerState s) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format_version", FORMAT_VERSION);
         m.put("step", s.step());
         m.put("rng_state", s.rngState());
         m.put("tokens_seen", s.tokensSeen());
@@ -104,6 +108,11 @@ public final class Checkpoints {
             j = Json.MAPPER.readTree(dir.resolve("trainer_state.json").toFile());
         } catch (IOException e) {
             throw new Lowrank4jException(dir + "/trainer_state.json: unreadable (" + e.getMessage() + ")");
+        }
+        int version = j.path("format_version").asInt(FORMAT_VERSION);
+        if (version > FORMAT_VERSION) {
+            throw new Lowrank4jException(dir + ": checkpoint format " + version + " is newer than this lowrank4j reads ("
+                    + FORMAT_VERSION + "); update lowrank4j");
         }
         for (String key : List.of("step", "rng_state", "tokens_seen", "train_seconds")) {
             if (!j.has(key)) throw new Lowrank4jException(dir + "/trainer_state.json: missing '" + key + "'");
