@@ -39,7 +39,7 @@ final class CompareCommand implements Callable<Integer> {
     Integer batch;
     @Option(names = "--seq", description = "Tokens per sequence (default: preset's).")
     Integer seq;
-    @Option(names = "--rank", defaultValue = "0", description = "Rank for lora/galore/fira; 0 = hidden/4 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rank", defaultValue = "0", description = "Rank for lora/galore/fira; 0 = dim/4 (default: ${DEFAULT-VALUE}).")
     int rank;
     @Option(names = "--update-gap", defaultValue = "200", description = "GaLore/Fira refresh period T (default: ${DEFAULT-VALUE}).")
     long updateGap;
@@ -71,6 +71,9 @@ final class CompareCommand implements Callable<Integer> {
         TrainConfig train = new TrainConfig(steps, batch != null ? batch : p.batch, sq, 1, lrFull, 0.1, steps / 10, 0.0,
                 0.9, 0.95, 1e-8, 1.0, Math.max(1, steps / 10), 8, steps, 1, Math.max(1, steps / 40), seed);
         List<CompareJob.Entry> entries = new ArrayList<>();
+        if (methods.stream().map(String::trim).distinct().count() < methods.size()) {
+            throw new dev.lowrank4j.Lowrank4jException("--methods lists a method twice: " + String.join(",", methods));
+        }
         for (String m : methods) {
             PretrainMethod.Kind kind = PretrainMethod.parseKind(m.trim());
             double lr = switch (kind) {

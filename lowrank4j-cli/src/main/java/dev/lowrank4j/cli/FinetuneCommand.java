@@ -117,7 +117,8 @@ final class FinetuneCommand implements Callable<Integer> {
         double a = alpha != null ? alpha : (kind == AdapterMethod.Kind.LOLDU ? rank : 2.0 * rank);
         TargetModules t = targets == null ? dev.lowrank4j.tasks.PretrainMethod.LLAMA_LINEARS : TargetModules.names(targets);
         AdapterMethod m = new AdapterMethod(kind, rank, a, stageLength, momentum, t, seed);
-        int s = steps != null ? Math.toIntExact(steps) : 300;
+        if (steps != null && (steps < 1 || steps > Integer.MAX_VALUE)) throw new Lowrank4jException("--steps must be in [1, 2^31), got " + steps);
+        int s = steps != null ? steps.intValue() : 300;
         double peak = lr != null ? lr : switch (kind) {
             case FULL -> 1e-3;
             case LORA, PLORA -> 3e-3;

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
         footer = {"", "Examples:",
                 "  lowrank4j pretrain                                  # tiny preset, a few minutes on 2 cores",
                 "  lowrank4j pretrain --steps 5000 --out runs/moby     # longer run in a chosen folder",
-                "  lowrank4j pretrain --out runs/moby --resume --steps 8000   # continue it, bit-exact",
+                "  lowrank4j pretrain --out runs/moby --resume               # continue it bit-exactly after a crash",
+                "  lowrank4j pretrain --out runs/moby --resume --steps 8000   # extend it (the cosine schedule stretches)",
                 "  lowrank4j pretrain --corpus my.txt --dim 256 --layers 6 --heads 8 --hidden 688",
                 "  lowrank4j pretrain --method galore --rank 32 --update-gap 200 --scale 0.25 --lr 0.01",
                 "", "The run folder holds run_config.json, metrics.jsonl, checkpoints/step-*/ (a Hugging Face",
@@ -46,7 +47,7 @@ final class PretrainCommand implements Callable<Integer> {
     boolean resume;
     @Option(names = "--method", defaultValue = "full", description = "How the attention/MLP weights train: full (AdamW), lora (adapter on frozen weights), galore, fira (default: ${DEFAULT-VALUE}).")
     String method;
-    @Option(names = "--rank", defaultValue = "0", description = "LoRA rank or GaLore/Fira projection rank; 0 = hidden/4 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rank", defaultValue = "0", description = "LoRA rank or GaLore/Fira projection rank; 0 = dim/4 (default: ${DEFAULT-VALUE}).")
     int rank;
     @Option(names = "--update-gap", defaultValue = "200", description = "GaLore/Fira projector refresh period T in steps (default: ${DEFAULT-VALUE}).")
     long updateGap;
@@ -68,7 +69,7 @@ final class PretrainCommand implements Callable<Integer> {
     int accum;
     @Option(names = "--lr", description = "Peak learning rate (default: preset's; tiny = 3e-3).")
     Double lr;
-    @Option(names = "--warmup", description = "Linear warmup steps (default: 10% of steps).")
+    @Option(names = "--warmup", description = "Linear warmup steps (default: 10%% of steps).")
     Integer warmup;
     @Option(names = "--weight-decay", defaultValue = "0.1", description = "Decoupled weight decay on matrices (default: ${DEFAULT-VALUE}).")
     double weightDecay;
@@ -97,9 +98,14 @@ final class PretrainCommand implements Callable<Integer> {
                 checkpointEvery != null ? checkpointEvery : Math.max(1, s / 4), 2, Math.max(1, s / 40), seed);
         Path runDir = out != null ? out : (resume ? newestRun() : defaultRunDir(p));
         PretrainMethod m = new PretrainMethod(PretrainMethod.parseKind(method), rank, updateGap, scale, loraAlpha, projType);
-        PretrainJob.Options options = new PretrainJob.Options(shape, train, m, corpus, runDir, resume);
-        System.out.printf("lowrank4j pretrain: preset %s, method %s, %d threads, gemm %s%n", p.id, m.id(),
-                Parallel.threads(), Gemm.kernel().name());
+        PretrainJob.Options options = new PretrainJob.Options(shape, train, m, corpus, runDir, resume, steps != null);
+        if (resume) {
+            System.out.printf("lowrank4j pretrain: resuming with the settings in its run_config.json, %d threads, gemm %s%n",
+                    Parallel.threads(), Gemm.kernel().name());
+        } else {
+            System.out.printf("lowrank4j pretrain: preset %s, method %s, %d threads, gemm %s%n", p.id, m.id(),
+                    Parallel.threads(), Gemm.kernel().name());
+        }
         System.out.println("run folder: " + runDir);
         Progress progress = new Progress(System.out, train.logEvery());
         Trainer.Summary sum = PretrainJob.run(options, progress);
@@ -110,7 +116,9 @@ final class PretrainCommand implements Callable<Integer> {
         System.out.println("memory by category:");
         System.out.print(sum.memory().format());
         System.out.println("summary: " + runDir.resolve("summary.json"));
-        System.out.println("final checkpoint (Hugging Face layout): " + sum.finalCheckpoint());
+        System.out.println("model (Hugging Face layout, any LoRA merged): "
+                + runDir.resolve(PretrainJob.MODEL_DIR));
+        System.out.println("last checkpoint (for --resume): " + sum.finalCheckpoint());
         return 0;
     }
 

@@ -116,6 +116,9 @@ class MainTest {
             assertTrue(summary.contains("\"" + key + "\""), key);
         }
         assertOneLineError(run("pretrain", "--preset", "debug", "--steps", "4", "--out", dir.toString()), 1, "--resume");
+        // without --steps a resume keeps the saved step count (and so the schedule), here already reached
+        assertOneLineError(run("pretrain", "--out", dir.toString(), "--resume"), 1, "already has 4 steps");
+        assertTrue(Files.exists(dir.resolve("model/model.safetensors")), "plain model folder for forward/finetune");
         Run more = run("pretrain", "--preset", "debug", "--steps", "6", "--out", dir.toString(), "--resume");
         assertEquals(0, more.code(), more.err());
         assertTrue(more.out().contains("resuming at step 4 of 6"), more.out());

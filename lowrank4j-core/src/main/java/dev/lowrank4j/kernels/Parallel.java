@@ -31,7 +31,7 @@ public final class Parallel {
 
     /** Changes the thread count (benchmarks compare 1 and 2 threads). */
     public static synchronized void setThreads(int n) {
-        if (n < 1) throw new IllegalArgumentException("threads must be >= 1, got " + n);
+        if (n < 1) throw new dev.lowrank4j.Lowrank4jException("--threads must be >= 1, got " + n);
         if (n == threads) return;
         ForkJoinPool old = pool;
         pool = newPool(n);

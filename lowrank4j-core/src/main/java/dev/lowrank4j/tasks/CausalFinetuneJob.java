@@ -9,6 +9,7 @@ import dev.lowrank4j.data.TokenDataset;
 import dev.lowrank4j.io.HfCheckpoint;
 import dev.lowrank4j.model.LlamaModel;
 import dev.lowrank4j.train.AdamW;
+import dev.lowrank4j.train.Checkpoints;
 import dev.lowrank4j.train.LrSchedule;
 import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.train.TrainListener;
@@ -52,7 +53,15 @@ public final class CausalFinetuneJob {
         if (applied.plora() != null) {
             trainer.schedule(LrSchedule.restartingCosine(o.method().stageLength(), 0.1, t.minLrRatio())).hook(applied.hook());
         }
-        if (!o.resume()) Json.writeAtomically(o.out().resolve("run_config.json"), runConfig(o, modelDir));
+        Path runConfig = o.out().resolve("run_config.json");
+        if (o.resume()) {
+            requireSameSettings(runConfig, runConfig(o, modelDir));
+        } else {
+            if (Checkpoints.latest(o.out()).isPresent()) {
+                throw new Lowrank4jException(o.out() + " already holds a run; add --resume to continue it or choose another --out");
+            }
+            Json.writeAtomically(runConfig, runConfig(o, modelDir));
+        }
         Trainer.Summary summary = trainer.run(o.resume());
 
         Path adapterDir = null;
@@ -60,13 +69,9 @@ public final class CausalFinetuneJob {
             adapterDir = o.out().resolve("adapter");
             PeftAdapter.save(adapterDir, applied.lora(), modelDir.toString());
         }
-        if (applied.lora() != null) applied.lora().mergeAll(true);
         if (applied.loldu() != null) applied.loldu().mergeAll();
-        Path merged = o.out().resolve("model");
-        // merged LoRA layers stay in place (merged mode), so their factors are left out of the plain folder
-        Map<String, dev.lowrank4j.tensor.Tensor> plain = new LinkedHashMap<>(model.stateDict());
-        plain.keySet().removeIf(k -> k.endsWith(".lora_A.weight") || k.endsWith(".lora_B.weight"));
-        HfCheckpoint.save(merged, model.config(), plain);
+        Path merged = o.out().resolve(PretrainJob.MODEL_DIR);
+        PretrainJob.exportModel(merged, model, applied.lora());
         return new Result(summary, applied.modules(), merged, adapterDir);
     }
 
@@ -96,13 +101,38 @@ public final class CausalFinetuneJob {
         }
     }
 
+    /** A resumed fine-tune must use the settings it started with, or its trajectory would silently change. */
+    private static void requireSameSettings(Path file, Map<String, Object> now) {
+        if (!Files.isRegularFile(file)) throw new Lowrank4jException(file.getParent() + ": nothing to resume (no run_config.json)");
+        try {
+            var saved = Json.MAPPER.readTree(file.toFile());
+            var current = Json.MAPPER.valueToTree(now);
+            java.util.List<String> differ = new java.util.ArrayList<>();
+            current.fieldNames().forEachRemaining(k -> {
+                if (!current.get(k).equals(saved.get(k))) differ.add(k);
+            });
+            if (!differ.isEmpty()) {
+                throw new Lowrank4jException("--resume needs the options the run started with; these differ from "
+                        + file + ": " + String.join(", ", differ));
+            }
+        } catch (IOException e) {
+            throw new Lowrank4jException(file + ": unreadable (" + e.getMessage() + ")");
+        }
+    }
+
     private static Map<String, Object> runConfig(Options o, Path modelDir) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("task", "causal-lm-finetune");
         m.put("base_model", modelDir.toAbsolutePath().toString());
         m.put("text", o.text().toAbsolutePath().toString());
-        m.put("method", Map.of("kind", o.method().id(), "rank", o.method().rank(), "alpha", o.method().alpha(),
-                "stage_length", o.method().stageLength(), "targets", String.valueOf(o.method().targets())));
+        Map<String, Object> method = new LinkedHashMap<>();
+        method.put("kind", o.method().id());
+        method.put("rank", o.method().rank());
+        method.put("alpha", o.method().alpha());
+        method.put("stage_length", o.method().stageLength());
+        method.put("momentum", o.method().momentum());
+        method.put("targets", String.valueOf(o.method().targets()));
+        m.put("method", method);
         m.put("train", o.train());
         return m;
     }

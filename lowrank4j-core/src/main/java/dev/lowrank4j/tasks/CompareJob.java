@@ -65,7 +65,7 @@ public final class CompareJob {
         for (Row r : rows) {
             Trainer.Summary s = r.summary();
             MemoryLedger m = s.memory();
-            out.add(List.of(r.method(), r.rank() == 0 ? "-" : Integer.toString(r.rank()), String.format(Locale.ROOT, "%.0e", r.lr()),
+            out.add(List.of(r.method(), r.rank() == 0 ? "-" : Integer.toString(r.rank()), String.format(Locale.ROOT, "%.3g", r.lr()),
                     String.format(Locale.ROOT, "%.4f", s.valLoss()), String.format(Locale.ROOT, "%.3f", Math.exp(s.valLoss())),
                     String.format(Locale.ROOT, "%,d", s.trainableParameters()),
                     MemoryLedger.human(m.get(MemoryCategory.WEIGHTS)), MemoryLedger.human(m.get(MemoryCategory.GRADIENTS)),

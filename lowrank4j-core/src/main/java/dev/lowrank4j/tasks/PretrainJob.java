@@ -6,6 +6,8 @@ import dev.lowrank4j.data.ByteTokenizer;
 import dev.lowrank4j.data.Corpus;
 import dev.lowrank4j.data.TokenDataset;
 import dev.lowrank4j.model.LlamaConfig;
+import dev.lowrank4j.adapters.lora.LoraAdapters;
+import dev.lowrank4j.io.HfCheckpoint;
 import dev.lowrank4j.model.LlamaModel;
 import dev.lowrank4j.report.HtmlReport;
 import dev.lowrank4j.report.RunMetrics;
@@ -30,10 +32,19 @@ import java.util.Map;
 public final class PretrainJob {
     public static final double VAL_FRACTION = 0.05;
 
-    public record Options(ModelShape shape, TrainConfig train, PretrainMethod method, Path corpus, Path out, boolean resume) {}
+    /**
+     * @param stepsGiven whether {@code train.steps()} was asked for; on resume without it the saved
+     *                   step count stands, which keeps the schedule and so the trajectory exact
+     */
+    public record Options(ModelShape shape, TrainConfig train, PretrainMethod method, Path corpus, Path out, boolean resume,
+                          boolean stepsGiven) {
+        public Options(ModelShape shape, TrainConfig train, PretrainMethod method, Path corpus, Path out, boolean resume) {
+            this(shape, train, method, corpus, out, resume, true);
+        }
+    }
 
     public record Prepared(LlamaModel model, TokenDataset data, TrainConfig train, PretrainMethod method,
-                           Trainer trainer, String corpusName, boolean resume) {}
+                           LoraAdapters lora, Trainer trainer, String corpusName, boolean resume) {}
 
     private PretrainJob() {}
 
@@ -52,29 +63,46 @@ public final class PretrainJob {
             Saved saved = readRunConfig(runConfig);
             shape = saved.shape();
             method = saved.method();
-            train = saved.train().withSteps(Math.max(saved.train().steps(), o.train().steps()));
+            train = o.stepsGiven() ? saved.train().withSteps(Math.max(saved.train().steps(), o.train().steps())) : saved.train();
             corpusPath = saved.corpus();
             corpusName = corpusPath == null ? Corpus.EMBEDDED_NAME : corpusPath.toString();
         } else if (Checkpoints.latest(runDir).isPresent()) {
             throw new Lowrank4jException(runDir + " already holds a run; add --resume to continue it or choose another --out");
+        }
+        if (shape.vocab() < ByteTokenizer.VOCAB_SIZE) {
+            throw new Lowrank4jException("--vocab " + shape.vocab() + " is too small for byte tokens; it must be >= "
+                    + ByteTokenizer.VOCAB_SIZE);
         }
         byte[] text = corpusPath == null ? Corpus.embedded() : Corpus.read(corpusPath);
         int[] tokens = ByteTokenizer.encode(text);
         TokenDataset data = new TokenDataset(tokens, VAL_FRACTION, train.seq());
         LlamaConfig cfg = shape.toConfig();
         LlamaModel model = new LlamaModel(cfg, train.seed());
-        method.prepare(model, train.seed());
+        LoraAdapters lora = method.prepare(model, train.seed());
         var optimizer = method.optimizer(model, train);
         if (!o.resume()) Json.writeAtomically(runConfig, runConfigJson(shape, train, method, corpusPath));
         Trainer trainer = new Trainer(model, data, train, runDir, optimizer);
-        return new Prepared(model, data, train, method, trainer, corpusName, o.resume());
+        return new Prepared(model, data, train, method, lora, trainer, corpusName, o.resume());
     }
 
     public static Trainer.Summary run(Options o, TrainListener listener) {
         Prepared p = prepare(o);
         Trainer.Summary summary = p.trainer().listener(listener).run(p.resume());
         writeReport(o.out(), p, summary);
+        exportModel(o.out().resolve(MODEL_DIR), p.model(), p.lora());
         return summary;
+    }
+
+    /** The run's final model as a plain Hugging Face folder: what forward and finetune load from a run. */
+    public static final String MODEL_DIR = "model";
+
+    /** Writes a plain HF folder; LoRA factors are merged in and left out, so transformers can load it. */
+    public static void exportModel(Path dir, LlamaModel model, LoraAdapters lora) {
+        if (lora != null) lora.mergeAll(true);
+        Map<String, dev.lowrank4j.tensor.Tensor> plain = new LinkedHashMap<>(model.stateDict());
+        plain.keySet().removeIf(k -> k.endsWith(".lora_A.weight") || k.endsWith(".lora_B.weight"));
+        HfCheckpoint.save(dir, model.config(), plain);
+        if (lora != null) lora.unmergeAll();
     }
 
     /** A self-contained report.html beside summary.json: loss curves and the memory ledger. */

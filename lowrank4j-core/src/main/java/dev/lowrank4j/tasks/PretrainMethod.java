@@ -2,6 +2,7 @@ package dev.lowrank4j.tasks;
 
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.adapters.TargetModules;
+import dev.lowrank4j.adapters.lora.LoraAdapters;
 import dev.lowrank4j.adapters.lora.LoraConfig;
 import dev.lowrank4j.adapters.lora.LoraInit;
 import dev.lowrank4j.adapters.lora.LoraInjector;
@@ -21,7 +22,8 @@ import java.util.Locale;
  * How a pretraining run trains the attention and MLP projections: all weights with AdamW
  * ("full"), a LoRA adapter on frozen random weights (the GaLore papers' low-rank baseline), or
  * full weights with a low-rank-gradient optimizer (GaLore, Fira). Embeddings, norms and the head
- * always train with plain Adam, as in the papers' scripts.
+ * always train with plain Adam, as in the papers' scripts. GaLore/Fira use their reference AdamW
+ * (eps 1e-6 before bias correction, decay on every parameter), whatever eps the run config names.
  *
  * @param rank       LoRA rank or GaLore/Fira projection rank (0 = a quarter of the hidden size)
  * @param updateGap  GaLore/Fira projector refresh period T
@@ -63,15 +65,21 @@ public record PretrainMethod(Kind kind, int rank, long updateGap, double scale, 
         return rank > 0 ? rank : Math.max(1, hidden / 4);
     }
 
-    /** Changes the model in place if the method needs it (LoRA injection), before any weights load. */
-    public void prepare(LlamaModel model, long seed) {
-        if (kind != Kind.LORA) return;
+    /**
+     * Changes the model in place if the method needs it (LoRA injection), before any weights load;
+     * returns the adapters for LoRA, else null.
+     */
+    public LoraAdapters prepare(LlamaModel model, long seed) {
+        if (kind != Kind.LORA) return null;
         int r = effectiveRank(model.config().hiddenSize());
+        int smallest = Math.min(model.config().hiddenSize(), model.config().intermediateSize());
+        if (r > smallest) throw new Lowrank4jException("--rank " + r + " exceeds the smallest projection dimension " + smallest);
         LoraConfig cfg = new LoraConfig(r, loraAlpha, 0.0, false, LoraInit.KAIMING_UNIFORM, LLAMA_LINEARS, seed);
-        LoraInjector.inject(model, cfg);
+        LoraAdapters lora = LoraInjector.inject(model, cfg);
         // LoRA freezes the whole model; the low-rank pretraining baseline still trains embeddings, norms and head
         model.parameters().stream().filter(p -> !p.name().contains(".self_attn.") && !p.name().contains(".mlp."))
                 .forEach(p -> p.setTrainable(true));
+        return lora;
     }
 
     public Optimizer optimizer(LlamaModel model, TrainConfig t) {
@@ -81,7 +89,7 @@ public record PretrainMethod(Kind kind, int rank, long updateGap, double scale, 
                 var split = ProjectionTargets.llamaLinears(model.parameters());
                 GaLoreOptions o = GaLoreOptions.of(effectiveRank(model.config().hiddenSize()))
                         .withUpdateGap(updateGap).withScale(scale).withType(ProjectionType.parse(projection))
-                        .withAdam(t.beta1(), t.beta2(), GaLoreOptions.DEFAULT_EPS).withWeightDecay(0.0)
+                        .withAdam(t.beta1(), t.beta2(), GaLoreOptions.DEFAULT_EPS).withWeightDecay(t.weightDecay())
                         .withSeed(t.seed());
                 yield kind == Kind.GALORE ? GaLoreAdamW.galore(split.projected(), split.regular(), o)
                         : GaLoreAdamW.fira(split.projected(), split.regular(), o, FiraOptions.codeExact());

@@ -73,6 +73,7 @@ public final class Checkpoints {
         m.put("tokens_seen", s.tokensSeen());
         m.put("train_seconds", s.trainSeconds());
         m.put("last_val_loss", Double.isNaN(s.lastValLoss()) ? null : s.lastValLoss());
+        m.put("recent_losses", s.recentLosses());
         return m;
     }
 
@@ -118,9 +119,12 @@ public final class Checkpoints {
             if (!j.has(key)) throw new Lowrank4jException(dir + "/trainer_state.json: missing '" + key + "'");
         }
         JsonNode v = j.get("last_val_loss");
+        JsonNode recent = j.path("recent_losses");
+        double[] losses = new double[recent.size()];
+        for (int i = 0; i < losses.length; i++) losses[i] = recent.get(i).asDouble();
         TrainerState st = new TrainerState(j.get("step").asLong(), j.get("rng_state").asLong(),
                 j.get("tokens_seen").asLong(), j.get("train_seconds").asDouble(),
-                v == null || v.isNull() ? Double.NaN : v.asDouble());
+                v == null || v.isNull() ? Double.NaN : v.asDouble(), losses);
         return new Loaded(dir, model.weights(), opt, optSteps, st);
     }
 

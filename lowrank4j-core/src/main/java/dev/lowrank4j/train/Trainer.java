@@ -39,7 +39,7 @@ public final class Trainer {
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("steps", steps);
-            m.put("train_loss", trainLoss);
+            m.put("train_loss", trainLoss); // mean of the last TrainerState.RECENT step losses
             m.put("val_loss", valLoss);
             m.put("val_perplexity", Math.exp(valLoss));
             m.put("tokens_per_second", tokensPerSecond);
@@ -81,7 +81,7 @@ public final class Trainer {
 
     public Summary run(boolean resume) {
         Rng rng = new Rng(cfg.seed() ^ DATA_SEED_SALT);
-        TrainerState state = new TrainerState(0, rng.state(), 0, 0, Double.NaN);
+        TrainerState state = new TrainerState(0, rng.state(), 0, 0, Double.NaN, new double[0]);
         Path metricsFile = runDir.resolve("metrics.jsonl");
         if (resume) {
             Optional<Path> latest = Checkpoints.latest(runDir);
@@ -102,7 +102,8 @@ public final class Trainer {
 
         MemoryLedger ledger = ledger();
         listener.onStart(state.step(), cfg.steps(), ledger);
-        double lastLoss = Double.NaN, smoothLoss = Double.NaN;
+        java.util.ArrayDeque<Double> recent = new java.util.ArrayDeque<>();
+        for (double l : state.recentLosses()) recent.addLast(l);
         Path lastCheckpoint = null;
         try (MetricsLog log = new MetricsLog(metricsFile)) {
             long step = state.step(), tokensSeen = state.tokensSeen();
@@ -134,8 +135,8 @@ public final class Trainer {
                 tokensSeen += cfg.tokensPerStep();
                 double dt = (System.nanoTime() - t0) / 1e9;
                 trainSeconds += dt;
-                lastLoss = loss;
-                smoothLoss = Double.isNaN(smoothLoss) ? loss : 0.9 * smoothLoss + 0.1 * loss;
+                recent.addLast(loss);
+                if (recent.size() > TrainerState.RECENT) recent.removeFirst();
                 double tps = tokensSeen / Math.max(trainSeconds, 1e-9);
                 listener.onStep(new TrainListener.StepStats(step, cfg.steps(), loss, lr, gradNorm, tps, trainSeconds));
                 if (step % cfg.logEvery() == 0 || step == cfg.steps()) {
@@ -157,7 +158,8 @@ public final class Trainer {
                     log.write(Map.of("step", step, "val_loss", valLoss, "val_perplexity", Math.exp(valLoss)));
                 }
                 if (step % cfg.checkpointEvery() == 0 || last) {
-                    TrainerState s = new TrainerState(step, rng.state(), tokensSeen, trainSeconds, valLoss);
+                    TrainerState s = new TrainerState(step, rng.state(), tokensSeen, trainSeconds, valLoss,
+                            recent.stream().mapToDouble(Double::doubleValue).toArray());
                     lastCheckpoint = Checkpoints.save(runDir, model, optimizer, s, cfg.keepCheckpoints());
                     listener.onCheckpoint(step, lastCheckpoint);
                 }
@@ -165,7 +167,8 @@ public final class Trainer {
             ledger = ledger();
             long trainableCount = trainable.stream().mapToLong(Parameter::numel).sum();
             long total = model.parameters().stream().distinct().mapToLong(Parameter::numel).sum();
-            Summary summary = new Summary(step, Double.isNaN(smoothLoss) ? lastLoss : smoothLoss, valLoss,
+            double trainLoss = recent.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            Summary summary = new Summary(step, trainLoss, valLoss,
                     tokensSeen / Math.max(trainSeconds, 1e-9), trainSeconds, tokensSeen, trainableCount, total,
                     ledger, lastCheckpoint);
             Json.writeAtomically(runDir.resolve("summary.json"), summary.toJson());

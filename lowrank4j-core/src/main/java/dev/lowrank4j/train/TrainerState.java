@@ -9,5 +9,10 @@ package dev.lowrank4j.train;
  * @param tokensSeen    training tokens consumed
  * @param trainSeconds  wall time spent in training steps (evaluation excluded)
  * @param lastValLoss   most recent validation loss (NaN if none yet)
+ * @param recentLosses  training losses of the last steps (at most {@link #RECENT}), oldest first
  */
-public record TrainerState(long step, long rngState, long tokensSeen, double trainSeconds, double lastValLoss) {}
+public record TrainerState(long step, long rngState, long tokensSeen, double trainSeconds, double lastValLoss,
+                           double[] recentLosses) {
+    /** How many recent step losses {@code train_loss} averages. */
+    public static final int RECENT = 20;
+}
