@@ -77,6 +77,25 @@ public final class Checkpoints {
         return m;
     }
 
+    /**
+     * Removes what a crash can leave behind: half-written {@code .step-N.tmp} folders and step folders
+     * without a trainer_state.json (deleted first when pruning). Complete checkpoints are untouched.
+     */
+    public static void cleanUp(Path runDir) {
+        Path root = runDir.resolve(DIR);
+        if (!Files.isDirectory(root)) return;
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                boolean torn = n.startsWith("." + PREFIX) && n.endsWith(".tmp");
+                boolean partial = n.startsWith(PREFIX) && !Files.isRegularFile(p.resolve("trainer_state.json"));
+                if (torn || partial) deleteTree(p);
+            }
+        } catch (IOException e) {
+            throw new Lowrank4jException(root + ": cannot clean up checkpoints (" + e.getMessage() + ")");
+        }
+    }
+
     /** The newest complete checkpoint folder of a run, if any. */
     public static Optional<Path> latest(Path runDir) {
         Path root = runDir.resolve(DIR);

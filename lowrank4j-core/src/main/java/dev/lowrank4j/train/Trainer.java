@@ -83,6 +83,7 @@ public final class Trainer {
         Rng rng = new Rng(cfg.seed() ^ DATA_SEED_SALT);
         TrainerState state = new TrainerState(0, rng.state(), 0, 0, Double.NaN, new double[0]);
         Path metricsFile = runDir.resolve("metrics.jsonl");
+        Checkpoints.cleanUp(runDir);
         if (resume) {
             Optional<Path> latest = Checkpoints.latest(runDir);
             if (latest.isEmpty()) throw new Lowrank4jException(runDir + ": nothing to resume (no checkpoints/step-* folder)");

@@ -57,6 +57,9 @@ class TrainerResumeTest {
         assertThrows(Crash.class, () -> crashing.run(false));
         assertTrue(Files.isDirectory(tmp.resolve("b/checkpoints/step-0000003")));
 
+        // what a crash in the middle of writing the next checkpoint leaves behind
+        Files.createDirectories(tmp.resolve("b/checkpoints/.step-0000006.tmp"));
+        Files.createDirectories(tmp.resolve("b/checkpoints/step-0000004"));
         LlamaModel resumed = model();
         Trainer.Summary b = trainer(resumed, tmp.resolve("b")).run(true);
 
@@ -71,6 +74,7 @@ class TrainerResumeTest {
         assertEquals(la.size(), lb.size(), "metrics hold each step once after resume");
         assertTrue(Files.exists(tmp.resolve("b/summary.json")));
         assertFalse(Files.exists(tmp.resolve("b/checkpoints/step-0000002")));
+        assertFalse(Files.exists(tmp.resolve("b/checkpoints/.step-0000006.tmp")), "torn checkpoint removed");
     }
 
     @Test
