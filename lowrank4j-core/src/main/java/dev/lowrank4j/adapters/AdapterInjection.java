@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.lowrank4j.nn.ModuleHost;
 
 /**
  * The part every adapter method shares: pick targets, wrap each plain {@link Linear}, put the

@@ -2,11 +2,11 @@ package dev.lowrank4j.bench;
 
 import dev.lowrank4j.kernels.Gemm;
 import dev.lowrank4j.kernels.Parallel;
-import dev.lowrank4j.model.LlamaModel;
+import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.tasks.ModelShape;
 import dev.lowrank4j.tasks.PretrainMethod;
-import dev.lowrank4j.train.Optimizer;
+import dev.lowrank4j.optim.Optimizer;
 import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.util.Rng;
 

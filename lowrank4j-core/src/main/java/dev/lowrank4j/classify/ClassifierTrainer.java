@@ -2,9 +2,9 @@ package dev.lowrank4j.classify;
 
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.adapters.plora.PeriodicLora;
-import dev.lowrank4j.bert.TokenBatch;
+import dev.lowrank4j.models.bert.TokenBatch;
 import dev.lowrank4j.nn.Parameter;
-import dev.lowrank4j.train.AdamW;
+import dev.lowrank4j.optim.AdamW;
 import dev.lowrank4j.train.GradientClipper;
 import dev.lowrank4j.train.MemoryLedger;
 import dev.lowrank4j.train.MetricsLog;

@@ -1,6 +1,6 @@
 package dev.lowrank4j.classify;
 
-import dev.lowrank4j.bert.TokenBatch;
+import dev.lowrank4j.models.bert.TokenBatch;
 import dev.lowrank4j.tensor.Tensor;
 
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.lowrank4j.classify;
 
 import dev.lowrank4j.adapters.TargetModules;
-import dev.lowrank4j.bert.BertEncoder;
+import dev.lowrank4j.models.bert.BertEncoder;
 import dev.lowrank4j.adapters.loldu.LolduAdapters;
 import dev.lowrank4j.adapters.loldu.LolduConfig;
 import dev.lowrank4j.adapters.loldu.LolduInit;

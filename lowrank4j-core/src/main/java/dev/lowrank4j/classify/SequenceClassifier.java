@@ -1,8 +1,8 @@
 package dev.lowrank4j.classify;
 
-import dev.lowrank4j.bert.BertEncoder;
-import dev.lowrank4j.bert.MeanPooling;
-import dev.lowrank4j.bert.TokenBatch;
+import dev.lowrank4j.models.bert.BertEncoder;
+import dev.lowrank4j.models.bert.MeanPooling;
+import dev.lowrank4j.models.bert.TokenBatch;
 import dev.lowrank4j.nn.CrossEntropyLoss;
 import dev.lowrank4j.nn.Linear;
 import dev.lowrank4j.nn.Parameter;

@@ -1,9 +1,9 @@
 package dev.lowrank4j.classify;
 
 import dev.lowrank4j.Lowrank4jException;
-import dev.lowrank4j.bert.BertEncoder;
-import dev.lowrank4j.bert.MiniLm;
-import dev.lowrank4j.bert.WordPieceTokenizer;
+import dev.lowrank4j.models.bert.BertEncoder;
+import dev.lowrank4j.io.onnx.MiniLm;
+import dev.lowrank4j.models.bert.WordPieceTokenizer;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.train.MetricsLog;
 import dev.lowrank4j.train.TrainListener;

@@ -1,7 +1,7 @@
 package dev.lowrank4j.io;
 
 import dev.lowrank4j.Lowrank4jException;
-import dev.lowrank4j.model.LlamaConfig;
+import dev.lowrank4j.models.llama.LlamaConfig;
 import dev.lowrank4j.tensor.Tensor;
 
 import java.nio.file.Files;
@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.lowrank4j.util.AtomicFiles;
 
 /**
  * A Hugging Face LLaMA checkpoint folder: {@code config.json} plus either one
@@ -39,7 +40,7 @@ public final class HfCheckpoint {
         if (!Files.isRegularFile(config)) {
             throw new Lowrank4jException(dir + " has no " + CONFIG_FILE + " (expected a Hugging Face checkpoint folder)");
         }
-        LlamaConfig cfg = LlamaConfig.fromHfJson(config);
+        LlamaConfig cfg = LlamaConfigJson.read(config);
         // Same preference as transformers: the single file wins over an index.
         Path single = dir.resolve(WEIGHTS_FILE);
         Path index = dir.resolve(INDEX_FILE);
@@ -105,6 +106,6 @@ public final class HfCheckpoint {
         SafeTensorsWriter w = new SafeTensorsWriter();
         for (Map.Entry<String, Tensor> e : weights.entrySet()) w.putFloat(e.getKey(), e.getValue());
         w.write(dir.resolve(WEIGHTS_FILE));
-        AtomicFiles.writeString(dir.resolve(CONFIG_FILE), cfg.toHfJson());
+        AtomicFiles.writeString(dir.resolve(CONFIG_FILE), LlamaConfigJson.write(cfg));
     }
 }

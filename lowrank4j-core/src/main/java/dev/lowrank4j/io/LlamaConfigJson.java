@@ -7,11 +7,12 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lowrank4j.Lowrank4jException;
-import dev.lowrank4j.model.LlamaConfig;
+import dev.lowrank4j.models.llama.LlamaConfig;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import dev.lowrank4j.util.Json;
 
 /**
  * Maps {@link LlamaConfig} to and from Hugging Face {@code config.json}. Reading understands both

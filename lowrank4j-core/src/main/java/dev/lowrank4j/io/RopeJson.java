@@ -2,6 +2,7 @@ package dev.lowrank4j.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lowrank4j.Lowrank4jException;
+import dev.lowrank4j.util.Json;
 
 /**
  * Rotary-embedding settings in HF config.json. transformers v5 nests them in

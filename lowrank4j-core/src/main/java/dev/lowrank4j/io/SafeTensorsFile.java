@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
+import dev.lowrank4j.util.Json;
 
 /**
  * An open safetensors file: the validated header is held in memory, tensor bytes are read on

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.lowrank4j.util.Json;
 
 /**
  * Parses and validates the JSON header of a safetensors file. Nothing in the header is trusted:

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.lowrank4j.util.AtomicFiles;
+import dev.lowrank4j.util.Json;
 
 /**
  * Collects tensors and writes them as one safetensors file, atomically. The layout follows the

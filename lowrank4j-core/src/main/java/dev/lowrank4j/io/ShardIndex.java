@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.lowrank4j.util.Json;
 
 /**
  * The {@code model.safetensors.index.json} of a sharded HF checkpoint: which shard file holds

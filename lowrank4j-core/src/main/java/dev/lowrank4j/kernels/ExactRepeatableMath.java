@@ -4,15 +4,14 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Exponential and lane sums that give the same bits every time, in every JIT tier.
+ * An exponential that gives the same bits every time, in every JIT tier (lane sums with the same
+ * property are {@link Lanes#sum}).
  *
  * <p>Why this exists: the Vector API's {@code lanewise(EXP)} runs the platform's SVML routine once
- * C2 has compiled a loop but a Java fallback before that, and {@code reduceLanes(ADD)} sums in
- * tree order when compiled but in lane order when not. Both differ in the last bit, so a
+ * C2 has compiled a loop but a Java fallback before that, and the two differ in the last bit, so a
  * training run would depend on when the JIT kicked in, and a resumed run would not retrace an
  * uninterrupted one. Everything here uses only operations that IEEE 754 rounds exactly (add,
  * multiply, fused multiply-add, integer bit moves), whose results cannot depend on the tier.
@@ -24,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  * overflows at 88.72; no caller here cares about that band), NaN gives NaN.
  */
 public final class ExactRepeatableMath {
-    public static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    public static final VectorSpecies<Float> SPECIES = Lanes.FLOATS;
 
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f;       // few mantissa bits: n·LN2_HI is exact
@@ -37,9 +36,6 @@ public final class ExactRepeatableMath {
     private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f;
     private static final float P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
 
-    private static final VectorSpecies<Integer> INT_SPECIES = IntVector.SPECIES_PREFERRED;
-    /** Rotations by L/2, L/4, …, 1 lanes: adding each brings the total into lane 0 in a fixed order. */
-    private static final VectorShuffle<Float>[] HALVING_ROTATIONS = halvingRotations();
 
     private ExactRepeatableMath() {}
 
@@ -77,23 +73,4 @@ public final class ExactRepeatableMath {
         return FloatVector.broadcast(SPECIES, v);
     }
 
-    /** Σ of the lanes, always added in the same order. */
-    public static float sumLanes(FloatVector v) {
-        for (VectorShuffle<Float> rotation : HALVING_ROTATIONS) v = v.add(v.rearrange(rotation));
-        return v.lane(0);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] halvingRotations() {
-        int lanes = SPECIES.length(), steps = Integer.numberOfTrailingZeros(lanes);
-        if (Integer.bitCount(lanes) != 1 || INT_SPECIES.length() != lanes) {
-            throw new IllegalStateException("unexpected vector shape: " + SPECIES + " / " + INT_SPECIES);
-        }
-        VectorShuffle<Float>[] out = new VectorShuffle[steps];
-        for (int s = 0, shift = lanes / 2; s < steps; s++, shift /= 2) {
-            int by = shift;
-            out[s] = VectorShuffle.fromOp(SPECIES, i -> (i + by) % lanes);
-        }
-        return out;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.lowrank4j.linalg;
 
+import dev.lowrank4j.kernels.Lanes;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -31,7 +32,7 @@ final class DoubleVectors {
         for (int bound = SPECIES.loopBound(n); i < bound; i += lanes) {
             a0 = DoubleVector.fromArray(SPECIES, x, xOff + i).fma(DoubleVector.fromArray(SPECIES, y, yOff + i), a0);
         }
-        double sum = dev.lowrank4j.kernels.Lanes.sum(a0.add(a1).add(a2.add(a3))); // fixed lane order: same bits before and after JIT
+        double sum = Lanes.sum(a0.add(a1).add(a2.add(a3))); // fixed lane order: same bits before and after JIT
         for (; i < n; i++) sum += x[xOff + i] * y[yOff + i];
         return sum;
     }

@@ -1,6 +1,7 @@
 package dev.lowrank4j.nn;
 
 import dev.lowrank4j.kernels.ExactRepeatableMath;
+import dev.lowrank4j.kernels.Lanes;
 import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
@@ -129,7 +130,7 @@ public final class RmsNorm {
             acc = FloatVector.fromArray(SPECIES, w, j).mul(FloatVector.fromArray(SPECIES, g, off + j))
                     .fma(FloatVector.fromArray(SPECIES, xs, off + j), acc);
         }
-        float sum = ExactRepeatableMath.sumLanes(acc);
+        float sum = Lanes.sum(acc);
         for (; j < dim; j++) sum += w[j] * g[off + j] * xs[off + j];
         return sum;
     }

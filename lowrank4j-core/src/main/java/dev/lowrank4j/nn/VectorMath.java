@@ -1,6 +1,7 @@
 package dev.lowrank4j.nn;
 
 import dev.lowrank4j.kernels.ExactRepeatableMath;
+import dev.lowrank4j.kernels.Lanes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -46,7 +47,7 @@ public final class VectorMath {
         for (; i <= len - LANES; i += LANES) {
             acc = acc.add(ExactRepeatableMath.exp(FloatVector.fromArray(SPECIES, a, off + i).sub(shift)));
         }
-        float sum = ExactRepeatableMath.sumLanes(acc);
+        float sum = Lanes.sum(acc);
         for (; i < len; i++) sum += ExactRepeatableMath.exp(a[off + i] - shift);
         return sum;
     }
@@ -60,7 +61,7 @@ public final class VectorMath {
             e.intoArray(a, off + i);
             acc = acc.add(e);
         }
-        float sum = ExactRepeatableMath.sumLanes(acc);
+        float sum = Lanes.sum(acc);
         for (; i < len; i++) {
             float e = ExactRepeatableMath.exp(a[off + i] - shift);
             a[off + i] = e;
@@ -86,7 +87,7 @@ public final class VectorMath {
         for (; i <= len - LANES; i += LANES) {
             acc = FloatVector.fromArray(SPECIES, a, aOff + i).fma(FloatVector.fromArray(SPECIES, b, bOff + i), acc);
         }
-        float sum = ExactRepeatableMath.sumLanes(acc);
+        float sum = Lanes.sum(acc);
         for (; i < len; i++) sum += a[aOff + i] * b[bOff + i];
         return sum;
     }

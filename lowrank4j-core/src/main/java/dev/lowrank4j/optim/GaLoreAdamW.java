@@ -4,7 +4,7 @@ import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.tensor.Tensor;
-import dev.lowrank4j.train.Optimizer;
+import dev.lowrank4j.optim.Optimizer;
 import dev.lowrank4j.util.Rng;
 
 import java.util.ArrayList;

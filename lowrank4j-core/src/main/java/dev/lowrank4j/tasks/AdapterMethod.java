@@ -1,7 +1,7 @@
 package dev.lowrank4j.tasks;
 
 import dev.lowrank4j.Lowrank4jException;
-import dev.lowrank4j.adapters.ModuleHost;
+import dev.lowrank4j.nn.ModuleHost;
 import dev.lowrank4j.adapters.TargetModules;
 import dev.lowrank4j.adapters.loldu.LolduAdapters;
 import dev.lowrank4j.adapters.loldu.LolduConfig;
@@ -14,7 +14,7 @@ import dev.lowrank4j.adapters.plora.MomentumUnloading;
 import dev.lowrank4j.adapters.plora.PeriodicLora;
 import dev.lowrank4j.adapters.plora.PloraConfig;
 import dev.lowrank4j.nn.Parameter;
-import dev.lowrank4j.train.AdamW;
+import dev.lowrank4j.optim.AdamW;
 import dev.lowrank4j.train.StepHook;
 
 import java.util.List;
@@ -60,7 +60,7 @@ public record AdapterMethod(Kind kind, int rank, double alpha, long stageLength,
             if (plora == null) return null;
             return new StepHook() {
                 @Override
-                public void afterStep(long step, dev.lowrank4j.train.Optimizer optimizer) {
+                public void afterStep(long step, dev.lowrank4j.optim.Optimizer optimizer) {
                     PeriodicLora.StepOutcome o = plora.afterStep(step);
                     if (!o.resetOptimizerState().isEmpty()) {
                         if (!(optimizer instanceof AdamW adam)) {

@@ -1,7 +1,7 @@
 package dev.lowrank4j.tasks;
 
 import dev.lowrank4j.Lowrank4jException;
-import dev.lowrank4j.model.LlamaConfig;
+import dev.lowrank4j.models.llama.LlamaConfig;
 
 /**
  * The size flags of a LLaMA built from scratch. Converts to a {@link LlamaConfig} with the

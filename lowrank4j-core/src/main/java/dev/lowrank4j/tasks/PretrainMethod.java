@@ -6,14 +6,14 @@ import dev.lowrank4j.adapters.lora.LoraAdapters;
 import dev.lowrank4j.adapters.lora.LoraConfig;
 import dev.lowrank4j.adapters.lora.LoraInit;
 import dev.lowrank4j.adapters.lora.LoraInjector;
-import dev.lowrank4j.model.LlamaModel;
+import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.optim.FiraOptions;
 import dev.lowrank4j.optim.GaLoreAdamW;
 import dev.lowrank4j.optim.GaLoreOptions;
 import dev.lowrank4j.optim.ProjectionTargets;
 import dev.lowrank4j.optim.ProjectionType;
-import dev.lowrank4j.train.AdamW;
-import dev.lowrank4j.train.Optimizer;
+import dev.lowrank4j.optim.AdamW;
+import dev.lowrank4j.optim.Optimizer;
 import dev.lowrank4j.train.TrainConfig;
 
 import java.util.Locale;

@@ -6,7 +6,7 @@ import dev.lowrank4j.io.HfCheckpoint;
 import dev.lowrank4j.io.SafeTensors;
 import dev.lowrank4j.io.SafeTensorsFile;
 import dev.lowrank4j.io.SafeTensorsWriter;
-import dev.lowrank4j.model.LlamaModel;
+import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.util.Json;
 
@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import dev.lowrank4j.optim.Optimizer;
 
 /**
  * Checkpoints as folders {@code checkpoints/step-NNNNNNN/} holding a Hugging Face model folder

@@ -5,6 +5,7 @@ import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.nn.Parameter;
 
 import java.util.List;
+import dev.lowrank4j.nn.ChunkPlan;
 
 /** Global-norm gradient clipping (torch.nn.utils.clip_grad_norm_ semantics, L2 norm). */
 public final class GradientClipper {

@@ -1,5 +1,7 @@
 package dev.lowrank4j.train;
 
+import dev.lowrank4j.optim.Optimizer;
+
 /**
  * A method's own work at step boundaries (PeriodicLoRA's unloading, for example). State a hook
  * keeps must be derivable from the step and the model so that a resumed run rebuilds it in

@@ -2,7 +2,7 @@ package dev.lowrank4j.train;
 
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.data.TokenDataset;
-import dev.lowrank4j.model.LlamaModel;
+import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.util.Json;
 import dev.lowrank4j.util.Rng;
@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.lowrank4j.optim.Optimizer;
 
 /**
  * The training loop for causal language models: gradient accumulation, clipping, cosine schedule,

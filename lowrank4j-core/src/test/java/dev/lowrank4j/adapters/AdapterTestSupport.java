@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import dev.lowrank4j.nn.ModuleHost;
 
 /** Small shared fixtures for the adapter tests: random layers, a fake model, error measures. */
 public final class AdapterTestSupport {

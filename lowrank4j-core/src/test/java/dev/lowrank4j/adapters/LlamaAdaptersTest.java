@@ -11,7 +11,7 @@ import dev.lowrank4j.adapters.lora.LoraLinear;
 import dev.lowrank4j.adapters.plora.PeriodicLora;
 import dev.lowrank4j.adapters.plora.PloraConfig;
 import dev.lowrank4j.io.HfCheckpoint;
-import dev.lowrank4j.model.LlamaModel;
+import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.nn.GradCheck;
 import dev.lowrank4j.nn.Linear;
 import dev.lowrank4j.nn.Parameter;

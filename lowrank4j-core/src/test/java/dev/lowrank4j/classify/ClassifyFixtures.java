@@ -1,9 +1,9 @@
 package dev.lowrank4j.classify;
 
-import dev.lowrank4j.bert.BertConfig;
-import dev.lowrank4j.bert.BertEncoder;
-import dev.lowrank4j.bert.MiniLm;
-import dev.lowrank4j.bert.WordPieceTokenizer;
+import dev.lowrank4j.models.bert.BertConfig;
+import dev.lowrank4j.models.bert.BertEncoder;
+import dev.lowrank4j.io.onnx.MiniLm;
+import dev.lowrank4j.models.bert.WordPieceTokenizer;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;

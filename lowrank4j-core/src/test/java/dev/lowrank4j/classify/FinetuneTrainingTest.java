@@ -2,7 +2,7 @@ package dev.lowrank4j.classify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lowrank4j.Lowrank4jException;
-import dev.lowrank4j.bert.BertEncoder;
+import dev.lowrank4j.models.bert.BertEncoder;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.train.TrainListener;
 import dev.lowrank4j.util.Json;

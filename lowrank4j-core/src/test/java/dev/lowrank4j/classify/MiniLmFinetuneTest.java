@@ -1,6 +1,6 @@
 package dev.lowrank4j.classify;
 
-import dev.lowrank4j.bert.MiniLm;
+import dev.lowrank4j.io.onnx.MiniLm;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.train.TrainListener;
 import org.junit.jupiter.api.Test;

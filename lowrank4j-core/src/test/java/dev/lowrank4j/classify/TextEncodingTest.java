@@ -1,7 +1,7 @@
 package dev.lowrank4j.classify;
 
-import dev.lowrank4j.bert.TokenBatch;
-import dev.lowrank4j.bert.WordPieceTokenizer;
+import dev.lowrank4j.models.bert.TokenBatch;
+import dev.lowrank4j.models.bert.WordPieceTokenizer;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

@@ -2,7 +2,7 @@ package dev.lowrank4j.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lowrank4j.Lowrank4jException;
-import dev.lowrank4j.model.LlamaConfig;
+import dev.lowrank4j.models.llama.LlamaConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.lowrank4j.util.Json;
 
 class LlamaConfigJsonTest {
     @TempDir
@@ -28,12 +29,12 @@ class LlamaConfigJsonTest {
     }
 
     private LlamaConfig llama(String extra) throws IOException {
-        return LlamaConfig.fromHfJson(config("\"model_type\": \"llama\", " + MINIMAL + extra));
+        return LlamaConfigJson.read(config("\"model_type\": \"llama\", " + MINIMAL + extra));
     }
 
     private Lowrank4jException fails(String body, String... fragments) throws IOException {
         Path p = config(body);
-        Lowrank4jException e = assertThrows(Lowrank4jException.class, () -> LlamaConfig.fromHfJson(p));
+        Lowrank4jException e = assertThrows(Lowrank4jException.class, () -> LlamaConfigJson.read(p));
         TestFiles.assertMessage(e, fragments);
         TestFiles.assertMessage(e, "config.json");
         return e;
@@ -41,7 +42,7 @@ class LlamaConfigJsonTest {
 
     @Test
     void readsTransformersV5Fixture() {
-        LlamaConfig c = LlamaConfig.fromHfJson(TestFiles.resource("/hf-tiny-llama/tinyllama/config.json"));
+        LlamaConfig c = LlamaConfigJson.read(TestFiles.resource("/hf-tiny-llama/tinyllama/config.json"));
         assertEquals(256, c.vocabSize());
         assertEquals(64, c.hiddenSize());
         assertEquals(176, c.intermediateSize());
@@ -65,7 +66,7 @@ class LlamaConfigJsonTest {
 
     @Test
     void architecturesAloneIdentifiesLlama() throws IOException {
-        LlamaConfig c = LlamaConfig.fromHfJson(config("\"architectures\": [\"LlamaForCausalLM\"], " + MINIMAL));
+        LlamaConfig c = LlamaConfigJson.read(config("\"architectures\": [\"LlamaForCausalLM\"], " + MINIMAL));
         assertEquals(100, c.vocabSize());
     }
 
@@ -112,19 +113,19 @@ class LlamaConfigJsonTest {
         fails(llama + MINIMAL.replace("100", "\"big\""), "vocab_size must be an integer", "\"big\"");
         fails(llama + MINIMAL + ", \"rms_norm_eps\": 0", "rms_norm_eps");
         Path notJson = Files.writeString(tmp.resolve("config.json"), "{ oops");
-        TestFiles.assertMessage(assertThrows(Lowrank4jException.class, () -> LlamaConfig.fromHfJson(notJson)),
+        TestFiles.assertMessage(assertThrows(Lowrank4jException.class, () -> LlamaConfigJson.read(notJson)),
                 "config.json", "not valid JSON");
         Path missing = tmp.resolve("nothing/config.json");
-        TestFiles.assertMessage(assertThrows(Lowrank4jException.class, () -> LlamaConfig.fromHfJson(missing)),
+        TestFiles.assertMessage(assertThrows(Lowrank4jException.class, () -> LlamaConfigJson.read(missing)),
                 "config.json", "not found");
     }
 
     @Test
     void toHfJsonRoundTripsAndLooksLikeTransformers() throws IOException {
         LlamaConfig c = new LlamaConfig(256, 64, 176, 2, 4, 2, 16, 1e-5, 500000.0, true, 128, 0.01);
-        String json = c.toHfJson();
+        String json = LlamaConfigJson.write(c);
         Path p = Files.writeString(tmp.resolve("config.json"), json);
-        assertEquals(c, LlamaConfig.fromHfJson(p));
+        assertEquals(c, LlamaConfigJson.read(p));
 
         JsonNode n = Json.MAPPER.readTree(json);
         assertEquals("llama", n.get("model_type").asText());

@@ -1,6 +1,6 @@
 package dev.lowrank4j.io;
 
-import dev.lowrank4j.model.LlamaConfig;
+import dev.lowrank4j.models.llama.LlamaConfig;
 import dev.lowrank4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 

@@ -59,13 +59,13 @@ class ExactRepeatableMathTest {
     void sumLanesAddsEveryLaneInAFixedOrder() {
         float[] v = new float[LANES];
         for (int i = 0; i < LANES; i++) v[i] = i + 1;
-        assertEquals(LANES * (LANES + 1) / 2f, ExactRepeatableMath.sumLanes(FloatVector.fromArray(ExactRepeatableMath.SPECIES, v, 0)));
+        assertEquals(LANES * (LANES + 1) / 2f, Lanes.sum(FloatVector.fromArray(ExactRepeatableMath.SPECIES, v, 0)));
         // 1e8 + 1 − 1e8 … depends on order; the same input must always give the same bits.
         SplittableRandom rng = new SplittableRandom(2);
         for (int i = 0; i < LANES; i++) v[i] = (float) ((rng.nextDouble() - 0.5) * Math.pow(10, rng.nextInt(9)));
-        float first = ExactRepeatableMath.sumLanes(FloatVector.fromArray(ExactRepeatableMath.SPECIES, v, 0));
+        float first = Lanes.sum(FloatVector.fromArray(ExactRepeatableMath.SPECIES, v, 0));
         for (int rep = 0; rep < 20_000; rep++) {
-            assertEquals(first, ExactRepeatableMath.sumLanes(FloatVector.fromArray(ExactRepeatableMath.SPECIES, v, 0)));
+            assertEquals(first, Lanes.sum(FloatVector.fromArray(ExactRepeatableMath.SPECIES, v, 0)));
         }
     }
 }

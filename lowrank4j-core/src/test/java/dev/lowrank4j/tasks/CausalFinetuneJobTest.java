@@ -3,7 +3,7 @@ package dev.lowrank4j.tasks;
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.adapters.peft.PeftAdapter;
 import dev.lowrank4j.io.HfCheckpoint;
-import dev.lowrank4j.model.LlamaModel;
+import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.train.TrainListener;

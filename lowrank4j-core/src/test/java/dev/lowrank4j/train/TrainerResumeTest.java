@@ -4,7 +4,7 @@ import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.data.ByteTokenizer;
 import dev.lowrank4j.data.Corpus;
 import dev.lowrank4j.data.TokenDataset;
-import dev.lowrank4j.model.LlamaModel;
+import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.tasks.ModelShape;
 import org.junit.jupiter.api.Test;
@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.lowrank4j.optim.AdamW;
 
 /** A run interrupted after a checkpoint and resumed must end bit for bit where an uninterrupted run ends. */
 class TrainerResumeTest {

@@ -1,7 +1,7 @@
 package dev.lowrank4j.adapters.loldu;
 
 import dev.lowrank4j.adapters.AdapterInjection;
-import dev.lowrank4j.adapters.ModuleHost;
+import dev.lowrank4j.nn.ModuleHost;
 import dev.lowrank4j.nn.Parameter;
 
 import java.util.Collections;

@@ -1,7 +1,7 @@
 package dev.lowrank4j.adapters.lora;
 
 import dev.lowrank4j.adapters.AdapterInjection;
-import dev.lowrank4j.adapters.ModuleHost;
+import dev.lowrank4j.nn.ModuleHost;
 
 import java.util.Map;
 

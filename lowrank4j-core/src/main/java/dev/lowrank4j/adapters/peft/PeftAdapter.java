@@ -1,7 +1,7 @@
 package dev.lowrank4j.adapters.peft;
 
 import dev.lowrank4j.Lowrank4jException;
-import dev.lowrank4j.adapters.ModuleHost;
+import dev.lowrank4j.nn.ModuleHost;
 import dev.lowrank4j.adapters.Targets;
 import dev.lowrank4j.adapters.lora.LoraAdapters;
 import dev.lowrank4j.adapters.lora.LoraInjector;

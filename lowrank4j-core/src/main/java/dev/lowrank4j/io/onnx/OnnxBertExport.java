@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.lowrank4j.models.bert.BertConfig;
+import dev.lowrank4j.models.bert.BertEncoder;
 
 /**
  * Reads a BERT encoder exported by {@code torch.onnx.export} (the all-MiniLM-L6-v2 file in
@@ -52,6 +54,14 @@ public final class OnnxBertExport {
     }
 
     /** Float weights by Hugging Face name, matrices [out, in]; integer buffers (position_ids) are left out. */
+    /** A BERT encoder holding this export's weights: sizes from the weights, heads and eps from the graph. */
+    public static BertEncoder encoder(OnnxModel model) {
+        OnnxBertExport export = of(model);
+        Map<String, Tensor> weights = export.weights();
+        BertConfig config = BertConfig.inferFromWeights(weights, export.attentionHeads(), export.layerNormEps());
+        return BertEncoder.fromWeights(config, weights);
+    }
+
     public Map<String, Tensor> weights() {
         return weights;
     }

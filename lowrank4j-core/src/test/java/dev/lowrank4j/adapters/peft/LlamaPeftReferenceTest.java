@@ -5,7 +5,7 @@ import dev.lowrank4j.adapters.lora.LoraLinear;
 import dev.lowrank4j.io.HfCheckpoint;
 import dev.lowrank4j.io.SafeTensors;
 import dev.lowrank4j.io.SafeTensorsFile;
-import dev.lowrank4j.model.LlamaModel;
+import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,55 @@
+package dev.lowrank4j.models.llama;
+
+import dev.lowrank4j.nn.Buffers;
+import dev.lowrank4j.nn.CausalSelfAttention;
+import dev.lowrank4j.nn.RmsNorm;
+import dev.lowrank4j.nn.SwiGluMlp;
+import dev.lowrank4j.nn.VectorMath;
+import dev.lowrank4j.tensor.Tensor;
+
+/**
+ * One pre-norm LLaMA block: h = x + attn(norm₁(x)); out = h + mlp(norm₂(h)).
+ *
+ * <p>Backward works in place on the residual-stream gradient: the caller passes dL/d(out) and gets
+ * dL/dx in the same buffer. Each norm adds its input gradient straight into that buffer, which is
+ * exactly the residual sum, so the block needs no gradient buffers of its own.
+ */
+final class LlamaDecoderLayer {
+    final RmsNorm inputNorm;
+    final CausalSelfAttention attention;
+    final RmsNorm postAttentionNorm;
+    final SwiGluMlp mlp;
+
+    private Tensor afterAttention; // h, kept: it is the residual input of the MLP half
+    private Tensor output;
+
+    LlamaDecoderLayer(RmsNorm inputNorm, CausalSelfAttention attention, RmsNorm postAttentionNorm, SwiGluMlp mlp) {
+        this.inputNorm = inputNorm;
+        this.attention = attention;
+        this.postAttentionNorm = postAttentionNorm;
+        this.mlp = mlp;
+    }
+
+    /** x must stay unchanged until backward (the input norm keeps it). */
+    Tensor forward(Tensor x, int batch, int seq) {
+        int n = x.dim(0), d = x.dim(1);
+        Tensor attended = attention.forward(inputNorm.forward(x), batch, seq);
+        afterAttention = Buffers.matrix(afterAttention, n, d);
+        VectorMath.add(x.data, attended.data, afterAttention.data, n * d);
+        Tensor transformed = mlp.forward(postAttentionNorm.forward(afterAttention));
+        output = Buffers.matrix(output, n, d);
+        VectorMath.add(afterAttention.data, transformed.data, output.data, n * d);
+        return output;
+    }
+
+    /** On entry residualGrad = dL/d(out); on return dL/dx. */
+    void backward(Tensor residualGrad) {
+        postAttentionNorm.backwardInto(mlp.backward(residualGrad), residualGrad);
+        inputNorm.backwardInto(attention.backward(residualGrad), residualGrad);
+    }
+
+    long activationBytes() {
+        return inputNorm.activationBytes() + attention.activationBytes() + postAttentionNorm.activationBytes()
+                + mlp.activationBytes() + Buffers.bytes(afterAttention) + Buffers.bytes(output);
+    }
+}
