@@ -1,6 +1,6 @@
 package dev.lowrank4j.cli;
 
-import dev.lowrank4j.bench.StepBenchmark;
+import dev.lowrank4j.tasks.StepBenchmark;
 import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.tasks.ModelShape;
 import dev.lowrank4j.tasks.PretrainMethod;
@@ -50,11 +50,14 @@ final class BenchCommand implements Runnable {
         long updateGap;
         @Option(names = "--json", description = "Print one JSON object instead of text.")
         boolean json;
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
             if (threads != null) Parallel.setThreads(threads);
             PretrainMethod m = new PretrainMethod(PretrainMethod.parseKind(method), rank, updateGap, 0.25, 32, "std");
+            MethodOptions.check(spec, m.kind(), "--method " + m.id());
             if (steps < 1 || warmup < 0 || seq < 1 || batch < 1) {
                 throw new dev.lowrank4j.Lowrank4jException("--steps, --seq and --batch must be >= 1 and --warmup >= 0");
             }

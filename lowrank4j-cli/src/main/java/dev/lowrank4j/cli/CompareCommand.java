@@ -59,8 +59,12 @@ final class CompareCommand implements Callable<Integer> {
     Path corpus;
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: runs/compare-<time>).")
     Path out;
+    @Option(names = "--beta2", defaultValue = "0.95", description = "Adam beta2 for every method (default: ${DEFAULT-VALUE}; the GaLore/Fira reference scripts use 0.999).")
+    double beta2;
     @Option(names = "--threads", description = "Worker threads (default: all cores).")
     Integer threads;
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -68,8 +72,10 @@ final class CompareCommand implements Callable<Integer> {
         Preset p = Preset.byName(preset);
         int sq = seq != null ? seq : p.seq;
         ModelShape shape = shapeOptions.apply(p.shape, sq);
-        TrainConfig train = new TrainConfig(steps, batch != null ? batch : p.batch, sq, 1, lrFull, 0.1, steps / 10, 0.0,
-                0.9, 0.95, 1e-8, 1.0, Math.max(1, steps / 10), 8, steps, 1, Math.max(1, steps / 40), seed);
+        // one checkpoint at the end per method (compare runs are short and not resumed); no weight decay
+        TrainConfig train = TrainConfig.builder().steps(steps).batch(batch != null ? batch : p.batch).seq(sq).lr(lrFull)
+                .betas(TrainConfig.DEFAULT_BETA1, beta2).evalEvery(Math.max(1, steps / 10)).checkpointEvery(steps)
+                .keepCheckpoints(1).seed(seed).build();
         List<CompareJob.Entry> entries = new ArrayList<>();
         if (methods.stream().map(String::trim).distinct().count() < methods.size()) {
             throw new dev.lowrank4j.Lowrank4jException("--methods lists a method twice: " + String.join(",", methods));
@@ -83,6 +89,16 @@ final class CompareCommand implements Callable<Integer> {
                 case FIRA -> lrFira;
             };
             entries.add(new CompareJob.Entry(new PretrainMethod(kind, rank, updateGap, scale, 32, "std"), lr));
+        }
+        List<PretrainMethod.Kind> kinds = entries.stream().map(e -> e.method().kind()).toList();
+        String context = "--methods " + String.join(",", methods);
+        Applicability.onlyWhen(spec, kinds.stream().anyMatch(k -> k != PretrainMethod.Kind.FULL), context,
+                "it sets the rank of lora, galore and fira", "--rank");
+        Applicability.onlyWhen(spec, kinds.contains(PretrainMethod.Kind.GALORE) || kinds.contains(PretrainMethod.Kind.FIRA),
+                context, "galore and fira only", "--update-gap", "--scale", "--svd");
+        for (PretrainMethod.Kind k : PretrainMethod.Kind.values()) {
+            Applicability.onlyWhen(spec, kinds.contains(k), context, "that method is not run",
+                    "--lr-" + k.name().toLowerCase(java.util.Locale.ROOT));
         }
         Path dir = out != null ? out : Path.of("runs", "compare-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

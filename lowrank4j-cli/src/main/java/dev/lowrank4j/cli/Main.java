@@ -13,11 +13,17 @@ import picocli.CommandLine.Command;
         subcommands = {PretrainCommand.class, CompareCommand.class, FinetuneCommand.class, ForwardCommand.class, MemoryCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
+                "  lowrank4j compare                        # the main job: full, LoRA, GaLore, Fira on one budget",
                 "  lowrank4j pretrain                       # tiny LLaMA on the embedded Moby Dick corpus",
+                "  lowrank4j finetune --model minilm --task spam --method lora",
                 "  lowrank4j forward --model DIR --input ids.safetensors --out out.safetensors --grads",
                 "  lowrank4j bench gemm --json",
-                "", "Exit codes: 0 ok, 1 bad input or failed run, 2 usage error."})
+                "", "Exit codes: 0 ok, 1 bad input or failed run, 2 usage error.",
+                "--debug (anywhere on the line) prints the stack trace of an internal error."})
 public final class Main implements Runnable {
+    /** Set by --debug: internal errors print their stack trace instead of one line. */
+    static boolean debug;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -35,7 +41,13 @@ public final class Main implements Runnable {
                 System.err.println("error: " + t.getMessage());
                 return 1;
             }
-            throw ex; // a bug, not a user mistake: keep the stack trace
+            // a bug, not a user mistake: one line unless the user asked for the trace
+            if (debug) {
+                ex.printStackTrace();
+            } else {
+                System.err.println("error: internal error (" + ex + "); run again with --debug for the stack trace");
+            }
+            return 1;
         });
         cl.setParameterExceptionHandler((ex, args) -> {
             System.err.println("error: " + ex.getMessage());
@@ -46,9 +58,11 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        java.util.List<String> rest = new java.util.ArrayList<>(java.util.List.of(args));
+        debug = rest.remove("--debug");
         int code;
         try {
-            code = commandLine().execute(args);
+            code = commandLine().execute(rest.toArray(String[]::new));
         } catch (OutOfMemoryError e) {
             System.err.println("error: out of memory; lower --batch or --seq, or give the JVM more heap (JAVA_OPTS=-Xmx16g)");
             code = 1;

@@ -9,10 +9,13 @@ import dev.lowrank4j.tasks.PretrainMethod;
 import dev.lowrank4j.tasks.Preset;
 import dev.lowrank4j.train.MemoryLedger;
 import dev.lowrank4j.train.TrainConfig;
-import dev.lowrank4j.train.Trainer;
+import dev.lowrank4j.tasks.CausalLm;
+import dev.lowrank4j.train.TrainSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,8 +74,10 @@ final class PretrainCommand implements Callable<Integer> {
     Double lr;
     @Option(names = "--warmup", description = "Linear warmup steps (default: 10%% of steps).")
     Integer warmup;
-    @Option(names = "--weight-decay", defaultValue = "0.1", description = "Decoupled weight decay on matrices (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--weight-decay", defaultValue = "0.1", description = "Decoupled weight decay: AdamW (full, lora) decays matrices only; galore and fira decay every parameter, norms included, as their reference AdamW does (default: ${DEFAULT-VALUE}; the GaLore/Fira scripts use 0).")
     double weightDecay;
+    @Option(names = "--beta2", defaultValue = "0.95", description = "Adam beta2 for every method (default: ${DEFAULT-VALUE}, LLaMA pretraining practice; the GaLore/Fira reference scripts use 0.999).")
+    double beta2;
     @Option(names = "--clip", defaultValue = "1.0", description = "Gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).")
     double clip;
     @Option(names = "--eval-every", description = "Validate every N steps (default: steps/8).")
@@ -83,6 +88,8 @@ final class PretrainCommand implements Callable<Integer> {
     Integer checkpointEvery;
     @Option(names = "--threads", description = "Worker threads (default: all cores).")
     Integer threads;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -91,13 +98,16 @@ final class PretrainCommand implements Callable<Integer> {
         int s = steps != null ? steps : p.steps;
         int sq = seq != null ? seq : p.seq;
         ModelShape shape = shapeOptions.apply(p.shape, sq);
-        int w = warmup != null ? warmup : Math.max(0, Math.min(s, s / 10));
-        TrainConfig train = new TrainConfig(s, batch != null ? batch : p.batch, sq, accum, lr != null ? lr : p.lr,
-                0.1, w, weightDecay, 0.9, 0.95, 1e-8, clip,
-                evalEvery != null ? evalEvery : Math.max(1, s / 8), evalBatches,
-                checkpointEvery != null ? checkpointEvery : Math.max(1, s / 4), 2, Math.max(1, s / 40), seed);
+        TrainConfig.Builder b = TrainConfig.builder().steps(s).batch(batch != null ? batch : p.batch).seq(sq).accum(accum)
+                .lr(lr != null ? lr : p.lr).weightDecay(weightDecay).betas(TrainConfig.DEFAULT_BETA1, beta2).clip(clip)
+                .evalBatches(evalBatches).seed(seed);
+        if (warmup != null) b.warmup(warmup);
+        if (evalEvery != null) b.evalEvery(evalEvery);
+        if (checkpointEvery != null) b.checkpointEvery(checkpointEvery);
+        TrainConfig train = b.build();
         Path runDir = out != null ? out : (resume ? newestRun() : defaultRunDir(p));
         PretrainMethod m = new PretrainMethod(PretrainMethod.parseKind(method), rank, updateGap, scale, loraAlpha, projType);
+        MethodOptions.check(spec, m.kind(), "--method " + m.id());
         PretrainJob.Options options = new PretrainJob.Options(shape, train, m, corpus, runDir, resume, steps != null);
         if (resume) {
             System.out.printf("lowrank4j pretrain: resuming with the settings in its run_config.json, %d threads, gemm %s%n",
@@ -108,10 +118,11 @@ final class PretrainCommand implements Callable<Integer> {
         }
         System.out.println("run folder: " + runDir);
         Progress progress = new Progress(System.out, train.logEvery());
-        Trainer.Summary sum = PretrainJob.run(options, progress);
+        TrainSummary sum = PretrainJob.run(options, progress);
         progress.endBar();
+        double val = sum.metric(CausalLm.VAL_LOSS);
         System.out.printf("done: %d steps, train_loss %.4f, val_loss %.4f nats/token (perplexity %.3f), %,.0f tokens/s%n",
-                sum.steps(), sum.trainLoss(), sum.valLoss(), Math.exp(sum.valLoss()), sum.tokensPerSecond());
+                sum.steps(), sum.trainLoss(), val, Math.exp(val), sum.unitsPerSecond());
         System.out.printf("parameters: %,d trainable of %,d%n", sum.trainableParameters(), sum.totalParameters());
         System.out.println("memory by category:");
         System.out.print(sum.memory().format());

@@ -1,6 +1,7 @@
 package dev.lowrank4j.cli;
 
 import dev.lowrank4j.train.MemoryLedger;
+import dev.lowrank4j.train.Metrics;
 import dev.lowrank4j.train.TrainListener;
 
 import java.io.PrintStream;
@@ -15,7 +16,7 @@ class Progress implements TrainListener {
     private final boolean tty;
     private final int logEvery;
     private long total;
-    private double lastVal = Double.NaN;
+    private String lastEval = "";
     private boolean barDrawn;
 
     Progress(PrintStream out, int logEvery) {
@@ -43,23 +44,26 @@ class Progress implements TrainListener {
             int width = 30;
             int filled = (int) (width * s.step() / Math.max(1, total));
             double eta = s.elapsedSeconds() / Math.max(1, s.step()) * (total - s.step());
-            out.printf("\r[%s%s] %d/%d loss %.4f%s lr %.2e %,.0f tok/s eta %s ", "#".repeat(filled),
-                    " ".repeat(width - filled), s.step(), total, s.loss(),
-                    Double.isNaN(lastVal) ? "" : String.format(" val %.4f", lastVal), s.lr(), s.tokensPerSecond(),
-                    duration(eta));
+            out.printf("\r[%s%s] %d/%d loss %.4f%s lr %.2e %,.0f %s/s eta %s ", "#".repeat(filled),
+                    " ".repeat(width - filled), s.step(), total, s.loss(), lastEval, s.lr(), s.unitsPerSecond(),
+                    shortUnit(s.unit()), duration(eta));
             out.flush();
             barDrawn = true;
         } else if (s.step() % logEvery == 0 || s.step() == total) {
-            out.printf("step %d/%d loss %.4f lr %.2e grad_norm %.3f %,.0f tok/s elapsed %s%n", s.step(), total,
-                    s.loss(), s.lr(), s.gradNorm(), s.tokensPerSecond(), duration(s.elapsedSeconds()));
+            out.printf("step %d/%d loss %.4f lr %.2e grad_norm %.3f %,.0f %s/s elapsed %s%n", s.step(), total,
+                    s.loss(), s.lr(), s.gradNorm(), s.unitsPerSecond(), shortUnit(s.unit()), duration(s.elapsedSeconds()));
         }
     }
 
     @Override
-    public void onEval(long step, double valLoss) {
-        lastVal = valLoss;
+    public void onEval(long step, Metrics m) {
+        lastEval = String.format(" %s %.4f", m.primary(), m.primaryValue());
         endBar();
-        out.printf("step %d: val_loss %.4f (perplexity %.3f)%n", step, valLoss, Math.exp(valLoss));
+        out.printf("step %d: %s%n", step, m.describe());
+    }
+
+    private static String shortUnit(String unit) {
+        return unit.equals("tokens") ? "tok" : unit.equals("examples") ? "ex" : unit;
     }
 
     @Override

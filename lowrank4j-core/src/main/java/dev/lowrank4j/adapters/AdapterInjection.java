@@ -15,8 +15,9 @@ import java.util.Set;
 import dev.lowrank4j.nn.ModuleHost;
 
 /**
- * The part every adapter method shares: pick targets, wrap each plain {@link Linear}, put the
- * wrapper in its place, and freeze every other parameter of the model. All wrappers are built
+ * The part every adapter method shares: pick targets, wrap each {@link Linear} (whatever its weight
+ * storage: float32 or a packed grid), put the wrapper in its place, and freeze every other
+ * parameter of the model. All wrappers are built
  * before the first replacement, so a failure while building (a bad shape, a rank too large)
  * leaves the model's module tree untouched.
  */
@@ -42,7 +43,7 @@ public final class AdapterInjection {
             if (!(linears.get(p) instanceof Linear)) notPlain.add(p + " (" + linears.get(p).getClass().getSimpleName() + ")");
         }
         if (!notPlain.isEmpty()) {
-            throw new Lowrank4jException("cannot adapt layers that are already adapted or not plain linear layers: "
+            throw new Lowrank4jException("cannot adapt layers that are already adapted: "
                     + String.join(", ", notPlain) + "; merge or remove the existing adapter first");
         }
         Map<String, T> built = new LinkedHashMap<>();

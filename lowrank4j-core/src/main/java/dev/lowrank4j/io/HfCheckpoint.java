@@ -41,7 +41,14 @@ public final class HfCheckpoint {
             throw new Lowrank4jException(dir + " has no " + CONFIG_FILE + " (expected a Hugging Face checkpoint folder)");
         }
         LlamaConfig cfg = LlamaConfigJson.read(config);
-        // Same preference as transformers: the single file wins over an index.
+        return new Loaded(cfg, readWeights(dir));
+    }
+
+    /**
+     * The float weights of a model folder by name: {@code model.safetensors}, or the shards an
+     * index lists (the single file wins over an index, as in transformers).
+     */
+    public static Map<String, Tensor> readWeights(Path dir) {
         Path single = dir.resolve(WEIGHTS_FILE);
         Path index = dir.resolve(INDEX_FILE);
         Map<String, Tensor> weights;
@@ -54,7 +61,7 @@ public final class HfCheckpoint {
                     ? " (found pytorch_model.bin: convert it to safetensors first)" : "";
             throw new Lowrank4jException(dir + " has no weights: expected " + WEIGHTS_FILE + " or " + INDEX_FILE + hint);
         }
-        return new Loaded(cfg, Collections.unmodifiableMap(weights));
+        return Collections.unmodifiableMap(weights);
     }
 
     private static Map<String, Tensor> readAll(Path file) {

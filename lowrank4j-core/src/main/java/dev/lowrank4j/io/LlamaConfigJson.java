@@ -171,6 +171,11 @@ public final class LlamaConfigJson {
         o.put("torch_dtype", "float32");
         o.put("use_cache", true);
         o.put("vocab_size", c.vocabSize());
+        return pythonStyle(o);
+    }
+
+    /** An object as transformers' {@code to_json_string} lays it out (two-space indent, "key": value). */
+    static String pythonStyle(ObjectNode o) {
         try {
             return Json.MAPPER.writer(prettyPrinter()).writeValueAsString(o) + "\n";
         } catch (JsonProcessingException e) {

@@ -113,4 +113,17 @@ public final class ScalarOps implements VectorOps {
             p[i] = p[i] * s.decayFactor() - s.stepSize() * (mi / denom);
         }
     }
+
+    @Override
+    public void adamDirection(float[] g, float[] m, float[] v, float[] out, int off, int n, AdamDirection d) {
+        float c1 = 1f - d.beta1(), c2 = 1f - d.beta2();
+        for (int i = off, end = off + n; i < end; i++) {
+            float gi = g[i];
+            float mi = d.lerpMoments() ? m[i] + c1 * (gi - m[i]) : d.beta1() * m[i] + c1 * gi;
+            float vi = d.beta2() * v[i] + c2 * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            out[i] = mi * d.scale1() / ((float) Math.sqrt(vi) / d.sqrtBias2() + d.eps());
+        }
+    }
 }

@@ -180,4 +180,21 @@ public final class SimdOps implements VectorOps {
         }
         TAIL.adamW(p, g, m, v, off + i, n - i, s);
     }
+
+    @Override
+    public void adamDirection(float[] g, float[] m, float[] v, float[] out, int off, int n, AdamDirection d) {
+        float c1 = 1f - d.beta1(), c2 = 1f - d.beta2();
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            int o = off + i;
+            FloatVector gi = FloatVector.fromArray(S, g, o);
+            FloatVector mi = FloatVector.fromArray(S, m, o);
+            mi = d.lerpMoments() ? mi.add(gi.sub(mi).mul(c1)) : mi.mul(d.beta1()).add(gi.mul(c1));
+            FloatVector vi = FloatVector.fromArray(S, v, o).mul(d.beta2()).add(gi.mul(c2).mul(gi));
+            mi.intoArray(m, o);
+            vi.intoArray(v, o);
+            mi.mul(d.scale1()).div(vi.sqrt().div(d.sqrtBias2()).add(d.eps())).intoArray(out, o);
+        }
+        TAIL.adamDirection(g, m, v, out, off + i, n - i, d);
+    }
 }

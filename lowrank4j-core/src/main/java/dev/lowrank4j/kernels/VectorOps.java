@@ -60,4 +60,10 @@ public interface VectorOps {
      * Build the scalars with {@link AdamWStep#torch}.
      */
     void adamW(float[] p, float[] g, float[] m, float[] v, int off, int n, AdamWStep step);
+
+    /**
+     * Adam's moment update and direction (see {@link AdamDirection}): m and v updated from g in
+     * place, out[off..off+n) = (m·scale1) / (√v / sqrtBias2 + eps). The caller applies the step size.
+     */
+    void adamDirection(float[] g, float[] m, float[] v, float[] out, int off, int n, AdamDirection d);
 }

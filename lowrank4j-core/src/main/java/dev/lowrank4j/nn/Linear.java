@@ -1,20 +1,22 @@
 package dev.lowrank4j.nn;
 
-import dev.lowrank4j.kernels.Gemm;
+import dev.lowrank4j.nn.storage.DenseWeights;
+import dev.lowrank4j.nn.storage.WeightStorage;
+import dev.lowrank4j.tensor.Accounted;
 import dev.lowrank4j.tensor.Tensor;
 
 import java.util.List;
+import java.util.Map;
 
 /**
- * y = x·Wᵀ + b with W stored [out, in] (PyTorch layout) and an optional bias. All three products
- * (forward, input gradient, weight gradient) are single GEMM calls on the stored layout; nothing
- * is transposed by copying.
+ * y = x·Wᵀ + b with W held by a {@link WeightStorage} (dense float32 by default, or a packed
+ * grid) and an optional float bias. The layer owns the activations and the bias; how W is stored
+ * and multiplied is the storage's business, which is what lets adapters wrap any of them.
  */
 public final class Linear implements LinearLayer {
-    private final Parameter weight;
+    private WeightStorage storage;
     private final Parameter bias;
-    private final int in;
-    private final int out;
+    private final String modulePath;
 
     private Tensor input;
     private Tensor output;
@@ -27,15 +29,16 @@ public final class Linear implements LinearLayer {
 
     /** As {@link #Linear(Parameter)} with a bias [out]; {@code bias} may be null. */
     public Linear(Parameter weight, Parameter bias) {
-        if (weight.value().rank() != 2) {
-            throw new IllegalArgumentException(weight.name() + ": a linear weight must be [out, in]");
-        }
-        this.weight = weight;
+        this(modulePathOf(weight.name()), new DenseWeights(weight), bias);
+    }
+
+    /** A layer over any storage; {@code bias} may be null. */
+    public Linear(String modulePath, WeightStorage storage, Parameter bias) {
+        this.modulePath = modulePath;
+        this.storage = storage;
         this.bias = bias;
-        this.out = weight.value().dim(0);
-        this.in = weight.value().dim(1);
-        if (bias != null && !bias.value().sameShape(out)) {
-            throw new IllegalArgumentException(bias.name() + ": a bias must be [" + out + "]");
+        if (bias != null && !bias.value().sameShape(storage.outFeatures())) {
+            throw new IllegalArgumentException(bias.name() + ": a bias must be [" + storage.outFeatures() + "]");
         }
     }
 
@@ -43,11 +46,36 @@ public final class Linear implements LinearLayer {
     public static Linear create(String modulePath, int in, int out, boolean withBias) {
         Parameter w = new Parameter(modulePath + ".weight", Tensor.zeros(out, in));
         Parameter b = withBias ? new Parameter(modulePath + ".bias", Tensor.zeros(out)) : null;
-        return new Linear(w, b);
+        return new Linear(modulePath, new DenseWeights(w), b);
     }
 
+    private static String modulePathOf(String weightName) {
+        return weightName.endsWith(".weight") ? weightName.substring(0, weightName.length() - ".weight".length()) : weightName;
+    }
+
+    public String modulePath() {
+        return modulePath;
+    }
+
+    public WeightStorage storage() {
+        return storage;
+    }
+
+    /** Swaps how W is held (e.g. dense → NF4); the shape must stay the same. */
+    public void setStorage(WeightStorage replacement) {
+        if (replacement.inFeatures() != inFeatures() || replacement.outFeatures() != outFeatures()) {
+            throw new IllegalArgumentException(modulePath + ": storage maps " + replacement.inFeatures() + " -> "
+                    + replacement.outFeatures() + ", the layer " + inFeatures() + " -> " + outFeatures());
+        }
+        this.storage = replacement;
+    }
+
+    /** The float weight parameter; an error for a layer whose weight is packed (use {@link #storage()}). */
     public Parameter weight() {
-        return weight;
+        Parameter w = storage.parameter();
+        if (w == null) throw new IllegalStateException(modulePath + ": the weight is stored as " + storage.kind()
+                + ", not as a float parameter");
+        return w;
     }
 
     /** The bias, or null when the layer has none. */
@@ -57,24 +85,33 @@ public final class Linear implements LinearLayer {
 
     @Override
     public int inFeatures() {
-        return in;
+        return storage.inFeatures();
     }
 
     @Override
     public int outFeatures() {
-        return out;
+        return storage.outFeatures();
+    }
+
+    /** The float weight (when the storage has one) and the bias. */
+    @Override
+    public List<Parameter> parameters() {
+        Parameter w = storage.parameter();
+        if (w == null) return bias == null ? List.of() : List.of(bias);
+        return bias == null ? List.of(w) : List.of(w, bias);
     }
 
     @Override
-    public List<Parameter> parameters() {
-        return bias == null ? List.of(weight) : List.of(weight, bias);
+    public Map<String, ? extends Accounted> buffers() {
+        return storage.buffers();
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        int n = Shapes.rowsWithColumns(weight.name(), x, in);
+        int in = inFeatures(), out = outFeatures();
+        int n = Shapes.rowsWithColumns(modulePath, x, in);
         output = Buffers.matrix(output, n, out);
-        Gemm.sgemm(false, true, n, out, in, 1f, x.data, 0, in, weight.data(), 0, in, 0f, output.data, 0, out);
+        storage.forward(x.data, n, output.data);
         if (bias != null) {
             float[] b = bias.data(), y = output.data;
             for (int r = 0; r < n; r++) VectorMath.addInPlace(y, r * out, b, 0, out);
@@ -85,19 +122,17 @@ public final class Linear implements LinearLayer {
 
     @Override
     public Tensor backward(Tensor dy) {
-        Shapes.requireForward(weight.name(), input);
-        int n = Shapes.rowsWithColumns(weight.name(), dy, out);
-        if (n != input.dim(0)) throw new IllegalArgumentException(weight.name() + ": dy rows differ from forward");
-        if (weight.grad() != null) { // dW += dyᵀ·x
-            Gemm.sgemm(true, false, out, in, n, 1f, dy.data, 0, out, input.data, 0, in,
-                    1f, weight.grad().data, 0, in);
-        }
+        Shapes.requireForward(modulePath, input);
+        int in = inFeatures(), out = outFeatures();
+        int n = Shapes.rowsWithColumns(modulePath, dy, out);
+        if (n != input.dim(0)) throw new IllegalArgumentException(modulePath + ": dy rows differ from forward");
+        storage.accumulateWeightGradient(dy.data, input.data, n);
         if (bias != null && bias.grad() != null) {
             float[] db = bias.grad().data;
             for (int r = 0; r < n; r++) VectorMath.addInPlace(db, 0, dy.data, r * out, out);
         }
-        inputGrad = Buffers.matrix(inputGrad, n, in); // dx = dy·W
-        Gemm.sgemm(false, false, n, in, out, 1f, dy.data, 0, out, weight.data(), 0, in, 0f, inputGrad.data, 0, in);
+        inputGrad = Buffers.matrix(inputGrad, n, in);
+        storage.backwardInput(dy.data, n, inputGrad.data, false);
         return inputGrad;
     }
 
@@ -108,6 +143,7 @@ public final class Linear implements LinearLayer {
 
     @Override
     public String toString() {
-        return "Linear(" + weight.name() + ", in=" + in + ", out=" + out + (bias != null ? ", bias" : "") + ")";
+        return "Linear(" + modulePath + ", in=" + inFeatures() + ", out=" + outFeatures() + ", " + storage.kind()
+                + (bias != null ? ", bias" : "") + ")";
     }
 }

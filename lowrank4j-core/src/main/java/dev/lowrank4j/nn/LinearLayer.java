@@ -1,8 +1,10 @@
 package dev.lowrank4j.nn;
 
+import dev.lowrank4j.tensor.Accounted;
 import dev.lowrank4j.tensor.Tensor;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Anything that can stand where a linear layer stands: the plain {@link Linear} and every adapter
@@ -31,6 +33,15 @@ public interface LinearLayer {
     int inFeatures();
 
     int outFeatures();
+
+    /**
+     * Tensors the layer holds that are not float parameters (a packed weight and its scales), by
+     * name relative to the layer's module path ({@code weight}, {@code weight.absmax}, ...): saved
+     * with checkpoints and counted by the memory ledger. Plain float layers have none.
+     */
+    default Map<String, ? extends Accounted> buffers() {
+        return Map.of();
+    }
 
     /** Bytes this layer keeps alive between forward and backward (for the memory ledger). */
     default long activationBytes() {

@@ -1,16 +1,16 @@
 package dev.lowrank4j.nn;
 
 import dev.lowrank4j.Lowrank4jException;
-import dev.lowrank4j.nn.LinearLayer;
-import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.tensor.Accounted;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The three things an adapter needs from a model: its replaceable projections by module path, a
- * way to swap one, and all parameters (to freeze what the adapter does not train). LlamaModel and
- * BertEncoder implement it, and tests implement it over a handful of small layers.
+ * What methods need from a model: its replaceable projections by module path, a way to swap one,
+ * and all parameters (to freeze what an adapter does not train). LlamaModel and BertEncoder
+ * implement it, and tests implement it over a handful of small layers.
  */
 public interface ModuleHost {
     /** Module path → layer, in model order. */
@@ -20,6 +20,13 @@ public interface ModuleHost {
 
     /** Every parameter of the model, adapters included, each once. */
     List<Parameter> parameters();
+
+    /** The non-parameter tensors of every linear (packed weights), under their full names. */
+    default Map<String, Accounted> buffers() {
+        Map<String, Accounted> out = new LinkedHashMap<>();
+        linears().forEach((path, layer) -> layer.buffers().forEach((k, v) -> out.put(path + "." + k, v)));
+        return out;
+    }
 
     /**
      * The layer at {@code modulePath}, after checking that {@code replacement} may stand there (same

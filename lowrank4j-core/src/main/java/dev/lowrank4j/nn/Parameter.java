@@ -1,12 +1,20 @@
 package dev.lowrank4j.nn;
 
+import dev.lowrank4j.tensor.MemoryCategory;
 import dev.lowrank4j.tensor.Tensor;
 
+import java.util.Arrays;
+
 /**
- * A named tensor that a model owns. Names follow Hugging Face (for example
+ * A named float tensor that a model owns. Names follow Hugging Face (for example
  * {@code model.layers.0.self_attn.q_proj.weight}) so checkpoints and gradients line up with
  * transformers. The gradient is allocated only for trainable parameters, so frozen weights
- * cost no gradient memory.
+ * cost no gradient memory. The value is booked as {@link MemoryCategory#WEIGHTS} and the gradient
+ * as {@link MemoryCategory#GRADIENTS}.
+ *
+ * <p>A parameter keeps its identity when its shape changes ({@link #replace}): rank-adaptive
+ * layers grow and shrink their factors between steps, and optimizers key their state by the
+ * parameter object, re-creating it when the size no longer fits.
  */
 public final class Parameter {
     private final String name;
@@ -16,8 +24,15 @@ public final class Parameter {
 
     public Parameter(String name, Tensor value) {
         this.name = name;
-        this.value = value;
+        this.value = value.as(MemoryCategory.WEIGHTS);
         setTrainable(true);
+    }
+
+    /** A parameter that starts frozen (no gradient is ever allocated until it is unfrozen). */
+    public static Parameter frozen(String name, Tensor value) {
+        Parameter p = new Parameter(name, value);
+        p.setTrainable(false);
+        return p;
     }
 
     public String name() {
@@ -32,6 +47,10 @@ public final class Parameter {
         return value.data;
     }
 
+    public int[] shape() {
+        return value.shape();
+    }
+
     /** The gradient buffer, or null when the parameter is frozen. */
     public Tensor grad() {
         return grad;
@@ -44,19 +63,28 @@ public final class Parameter {
     public void setTrainable(boolean trainable) {
         this.trainable = trainable;
         if (trainable && grad == null) {
-            grad = Tensor.zeros(value.shape());
+            grad = Tensor.zeros(value.shape()).as(MemoryCategory.GRADIENTS);
         } else if (!trainable) {
             grad = null;
         }
     }
 
-    /** Replaces the value (same shape), e.g. when loading a checkpoint. */
+    /** Copies {@code newValue} (same shape) into the value, e.g. when loading a checkpoint. */
     public void set(Tensor newValue) {
         if (!newValue.sameShape(value.shape())) {
-            throw new IllegalArgumentException(name + ": shape " + java.util.Arrays.toString(newValue.shape())
-                    + " does not match " + java.util.Arrays.toString(value.shape()));
+            throw new IllegalArgumentException(name + ": shape " + Arrays.toString(newValue.shape())
+                    + " does not match " + Arrays.toString(value.shape()));
         }
         System.arraycopy(newValue.data, 0, value.data, 0, value.data.length);
+    }
+
+    /**
+     * Makes {@code newValue} the value, whatever its shape; a trainable parameter gets a fresh zero
+     * gradient of the new shape. Anything holding the old value array must fetch it again.
+     */
+    public void replace(Tensor newValue) {
+        this.value = newValue.as(MemoryCategory.WEIGHTS);
+        if (trainable) grad = Tensor.zeros(newValue.shape()).as(MemoryCategory.GRADIENTS);
     }
 
     public void zeroGrad() {

@@ -2,23 +2,31 @@ package dev.lowrank4j.optim;
 
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.kernels.AdamWStep;
-import dev.lowrank4j.kernels.Ops;
 import dev.lowrank4j.kernels.Parallel;
-import dev.lowrank4j.kernels.VectorOps;
+import dev.lowrank4j.nn.ChunkPlan;
 import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.tensor.Accounted;
 import dev.lowrank4j.tensor.Tensor;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import dev.lowrank4j.nn.ChunkPlan;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * AdamW with torch.optim.AdamW semantics: decoupled weight decay {@code p ← p·(1 − lr·wd)} first,
- * then the bias-corrected Adam step {@code p ← p − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε)}.
- * Weight decay applies to the parameters {@code decayed} selects (by default matrices only: the
- * usual practice of not decaying norms' gains).
+ * then the bias-corrected Adam step of {@link AdamRule.Form#TORCH}. Weight decay applies to the
+ * parameters {@code decayed} selects (by default matrices only: the usual practice of not decaying
+ * norms' gains and biases).
+ *
+ * <p>The parameters are whatever {@code parameters} supplies at each step, trainable ones only;
+ * state is created the first time a parameter is stepped and re-created (zeroed) when its size
+ * changes. Updates run on the shared pool in fixed chunks, so results do not depend on the thread
+ * count.
  */
 public final class AdamW implements Optimizer {
     public record Hyper(double beta1, double beta2, double eps, double weightDecay) {
@@ -27,103 +35,110 @@ public final class AdamW implements Optimizer {
         }
     }
 
-    private final List<Parameter> params;
-    private final boolean[] decay;
-    private final Hyper h;
-    private final List<float[]> m = new ArrayList<>(), v = new ArrayList<>();
-    /** Per-parameter step counts: PeriodicLoRA restarts some parameters' moments and bias correction. */
-    private final long[] paramSteps;
-    private final ChunkPlan chunks;
-    private long t;
+    private static final String M_KEY = "exp_avg.", V_KEY = "exp_avg_sq.", STEP_KEY = "step.";
 
+    private final Supplier<? extends Collection<Parameter>> parameters;
+    private final Predicate<Parameter> decayed;
+    private final AdamRule rule;
+    private final double weightDecay;
+    private final Map<Parameter, AdamState> states = new IdentityHashMap<>();
+    private long steps;
+
+    /** AdamW over a fixed set of parameters (their shapes may still change), matrices decayed. */
     public AdamW(List<Parameter> parameters, Hyper hyper) {
-        this.params = parameters.stream().filter(Parameter::trainable).toList();
-        this.h = hyper;
-        this.decay = new boolean[params.size()];
-        this.paramSteps = new long[params.size()];
-        this.chunks = new ChunkPlan(params);
-        for (int i = 0; i < params.size(); i++) {
-            Parameter p = params.get(i);
-            decay[i] = p.value().rank() >= 2;
-            m.add(new float[p.numel()]);
-            v.add(new float[p.numel()]);
+        this(() -> parameters, hyper, p -> p.value().rank() >= 2);
+    }
+
+    public AdamW(Supplier<? extends Collection<Parameter>> parameters, Hyper hyper, Predicate<Parameter> decayed) {
+        this.parameters = parameters;
+        this.decayed = decayed;
+        this.rule = new AdamRule(hyper.beta1(), hyper.beta2(), hyper.eps(), AdamRule.Form.TORCH);
+        if (!(hyper.weightDecay() >= 0)) throw new Lowrank4jException("weight decay must be >= 0, got " + hyper.weightDecay());
+        this.weightDecay = hyper.weightDecay();
+    }
+
+    /** The trainable parameters of this step, each with state of its current size. */
+    private List<Parameter> active() {
+        List<Parameter> out = new ArrayList<>();
+        for (Parameter p : parameters.get()) {
+            if (!p.trainable()) continue;
+            out.add(p);
+            AdamState s = states.get(p);
+            if (s == null || s.size() != p.numel()) states.put(p, new AdamState(p.shape()));
         }
+        return out;
     }
 
     @Override
     public void step(double lr) {
-        t++;
-        AdamWStep[] scalars = new AdamWStep[params.size()];
-        for (int i = 0; i < params.size(); i++) {
-            scalars[i] = AdamWStep.torch(lr, h.beta1(), h.beta2(), h.eps(), decay[i] ? h.weightDecay() : 0, ++paramSteps[i]);
+        List<Parameter> ps = active();
+        AdamWStep[] scalars = new AdamWStep[ps.size()];
+        AdamState[] st = new AdamState[ps.size()];
+        for (int i = 0; i < ps.size(); i++) {
+            st[i] = states.get(ps.get(i));
+            scalars[i] = rule.torchStep(st[i], lr, decayed.test(ps.get(i)) ? weightDecay : 0);
         }
-        VectorOps ops = Ops.get();
+        ChunkPlan chunks = new ChunkPlan(ps);
         Parallel.forEach(chunks.size(), c -> {
             int i = chunks.param[c];
-            ops.adamW(params.get(i).data(), params.get(i).grad().data, m.get(i), v.get(i), chunks.from[c],
-                    chunks.to[c] - chunks.from[c], scalars[i]);
+            Parameter p = ps.get(i);
+            rule.updateInPlace(p.data(), p.grad().data, st[i], chunks.from[c], chunks.to[c] - chunks.from[c], scalars[i]);
         });
+        steps++;
     }
 
-    /**
-     * Zeroes the moments and restarts the bias correction of the given parameters (PeriodicLoRA
-     * does this for a re-initialised adapter); other parameters keep their state.
-     */
-    public void resetState(java.util.Collection<Parameter> which) {
-        java.util.Set<Parameter> set = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        set.addAll(which);
-        for (int i = 0; i < params.size(); i++) {
-            if (!set.contains(params.get(i))) continue;
-            java.util.Arrays.fill(m.get(i), 0f);
-            java.util.Arrays.fill(v.get(i), 0f);
-            paramSteps[i] = 0;
+    @Override
+    public void resetState(Collection<Parameter> which) {
+        for (Parameter p : which) {
+            AdamState s = states.get(p);
+            if (s != null) s.reset();
         }
     }
 
     @Override
     public long steps() {
-        return t;
+        return steps;
     }
 
+    /** exp_avg.NAME, exp_avg_sq.NAME and step.NAME for every trainable parameter (zero before its first step). */
     @Override
     public Map<String, Tensor> state() {
-        Map<String, Tensor> s = new LinkedHashMap<>();
-        for (int i = 0; i < params.size(); i++) {
-            Parameter p = params.get(i);
-            s.put("exp_avg." + p.name(), new Tensor(m.get(i), p.value().shape()));
-            s.put("exp_avg_sq." + p.name(), new Tensor(v.get(i), p.value().shape()));
-            // a float holds step counts exactly up to 2^24, far beyond any run here
-            s.put("step." + p.name(), new Tensor(new float[] {paramSteps[i]}, 1));
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Parameter p : active()) {
+            AdamState s = states.get(p);
+            out.put(M_KEY + p.name(), s.m);
+            out.put(V_KEY + p.name(), s.v);
+            out.put(STEP_KEY + p.name(), StepCounter.encode(s.step));
         }
-        return s;
+        return out;
     }
 
     @Override
-    public void loadState(Map<String, Tensor> state, long steps) {
-        for (int i = 0; i < params.size(); i++) {
-            Parameter p = params.get(i);
-            copyInto(state, "exp_avg." + p.name(), m.get(i));
-            copyInto(state, "exp_avg_sq." + p.name(), v.get(i));
-            Tensor st = state.get("step." + p.name());
-            paramSteps[i] = st == null ? steps : (long) st.data[0];
+    public void loadState(Map<String, Tensor> state, long loadedSteps) {
+        for (Parameter p : active()) {
+            AdamState s = states.get(p);
+            copyInto(state, M_KEY + p.name(), s.m);
+            copyInto(state, V_KEY + p.name(), s.v);
+            Tensor counter = state.get(STEP_KEY + p.name());
+            s.step = counter == null ? loadedSteps : StepCounter.decode(counter, STEP_KEY + p.name());
         }
-        this.t = steps;
+        this.steps = loadedSteps;
     }
 
-    private static void copyInto(Map<String, Tensor> state, String key, float[] dst) {
+    private static void copyInto(Map<String, Tensor> state, String key, Tensor dst) {
         Tensor src = state.get(key);
         if (src == null) throw new Lowrank4jException("optimizer state has no '" + key + "' (checkpoint from another model or method?)");
-        if (src.size() != dst.length) {
-            throw new Lowrank4jException("optimizer state '" + key + "' has " + src.size() + " values, expected " + dst.length);
+        if (src.size() != dst.size()) {
+            throw new Lowrank4jException("optimizer state '" + key + "' has " + src.size() + " values, expected " + dst.size());
         }
-        System.arraycopy(src.data, 0, dst, 0, dst.length);
+        System.arraycopy(src.data, 0, dst.data, 0, dst.size());
     }
 
+    /** The moments of every parameter stepped so far (step counters are a few bytes and not counted). */
     @Override
-    public long stateBytes() {
-        long n = 0;
-        for (float[] a : m) n += a.length;
-        for (float[] a : v) n += a.length;
-        return 4 * n;
+    public Collection<? extends Accounted> memory() {
+        List<Accounted> out = new ArrayList<>();
+        for (Parameter p : active()) out.addAll(states.get(p).tensors());
+        return out;
     }
 }

@@ -3,11 +3,14 @@ package dev.lowrank4j.optim;
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.tensor.Accounted;
+import dev.lowrank4j.tensor.MemoryCategory;
+import dev.lowrank4j.tensor.Reserved;
 import dev.lowrank4j.tensor.Tensor;
-import dev.lowrank4j.optim.Optimizer;
 import dev.lowrank4j.util.Rng;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -28,11 +31,13 @@ import java.util.Set;
  * through {@link #state()}, so a resumed run continues bit for bit.
  */
 public final class GaLoreAdamW implements Optimizer {
-    static final String LEFT_KEY = "galore_left.", RIGHT_KEY = "galore_right.", STEP_KEY = "step.",
-            FIRA_NORM_KEY = "fira_prev_norm.";
+    static final String M_KEY = "exp_avg.", V_KEY = "exp_avg_sq.", LEFT_KEY = "galore_left.", RIGHT_KEY = "galore_right.",
+            STEP_KEY = "step.", FIRA_NORM_KEY = "fira_prev_norm.";
 
     private final GaLoreOptions options;
     private final FiraOptions fira;
+    private final ProjectedRule projectedRule;
+    private final AdamRule regularRule;
     private final List<ParameterState> projected = new ArrayList<>(), regular = new ArrayList<>();
     /** Parameters split into one group per thread, balanced by size; each group has its own scratch. */
     private final List<List<ParameterState>> groups;
@@ -50,14 +55,15 @@ public final class GaLoreAdamW implements Optimizer {
         return new GaLoreAdamW(projected, regular, options, firaOptions, defaultRule(options, firaOptions));
     }
 
-    private static ProjectedRule.Factory defaultRule(GaLoreOptions o, FiraOptions f) {
+    /** GaLore's reference Adam; Fira's paper form wants the bias-corrected direction m̂/(√v̂+ε) instead. */
+    private static ProjectedRule defaultRule(GaLoreOptions o, FiraOptions f) {
         boolean paper = f != null && f.form() == FiraOptions.Form.PAPER;
-        return AdamRule.factory(o.beta1(), o.beta2(), o.eps(), paper);
+        return new AdamRule(o.beta1(), o.beta2(), o.eps(), paper ? AdamRule.Form.TORCH : AdamRule.Form.GALORE)::direction;
     }
 
     /** The seam for tests: {@code projectedRule} replaces Adam on the projected gradients. */
     GaLoreAdamW(List<Parameter> projectedParams, List<Parameter> regularParams, GaLoreOptions options,
-                FiraOptions fira, ProjectedRule.Factory projectedRule) {
+                FiraOptions fira, ProjectedRule projectedRule) {
         this.options = options;
         this.fira = fira;
         Set<Parameter> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -71,14 +77,14 @@ public final class GaLoreAdamW implements Optimizer {
                 throw new Lowrank4jException("Fira's column-wise scaling needs a one-sided projection, but "
                         + p.name() + " uses '" + options.type().key + "'; use matrix scaling or another projection type");
             }
-            projected.add(new ParameterState(p, projectedRule.create(proj.projectedSize()), proj,
-                    fira == null ? null : new FiraResidual(fira)));
+            projected.add(new ParameterState(p, proj, fira == null ? null : new FiraResidual(fira)));
         }
-        ProjectedRule.Factory adam = AdamRule.factory(options.beta1(), options.beta2(), options.eps(), false);
         for (Parameter p : regularParams) {
             if (!p.trainable() || !seen.add(p)) continue;
-            regular.add(new ParameterState(p, adam.create(p.numel()), null, null));
+            regular.add(new ParameterState(p, null, null));
         }
+        this.projectedRule = projectedRule;
+        this.regularRule = new AdamRule(options.beta1(), options.beta2(), options.eps(), AdamRule.Form.GALORE);
         checkUniqueNames();
         this.groups = balancedGroups(all(), Math.max(1, dev.lowrank4j.kernels.Parallel.threads()));
         this.updateScratch = new float[groups.size()][];
@@ -144,11 +150,11 @@ public final class GaLoreAdamW implements Optimizer {
     private void refreshDueProjectors() {
         List<ParameterState> due = new ArrayList<>();
         for (ParameterState s : projected) {
-            if (s.projector.needsRefresh(s.step)) due.add(s);
+            if (s.projector.needsRefresh(s.step())) due.add(s);
         }
         Parallel.forEachTask(due.size(), i -> {
             ParameterState s = due.get(i);
-            s.projector.refresh(s.param.grad().data, refreshSeed(s, s.step));
+            s.projector.refresh(s.param.grad().data, refreshSeed(s, s.step()));
         });
     }
 
@@ -179,16 +185,14 @@ public final class GaLoreAdamW implements Optimizer {
         float[] g = s.param.grad().data;
         float[] low = s.projector.project(g);
         float[] dir = new float[low.length];
-        double stepSize = s.rule.direction(low, dir, s.step + 1, lr);
-        s.step++;
+        double stepSize = projectedRule.direction(low, s.adam, dir, lr);
         s.projector.projectBack(dir, updateScratch);
         if (s.fira != null) s.fira.addTo(updateScratch, g, low, dir, s.projector, residualScratch);
         apply(s.param.data(), updateScratch, stepSize, lr);
     }
 
     private void updateRegular(ParameterState s, double lr, float[] updateScratch) {
-        double stepSize = s.rule.direction(s.param.grad().data, updateScratch, s.step + 1, lr);
-        s.step++;
+        double stepSize = regularRule.direction(s.param.grad().data, s.adam, updateScratch, lr);
         apply(s.param.data(), updateScratch, stepSize, lr);
     }
 
@@ -212,9 +216,9 @@ public final class GaLoreAdamW implements Optimizer {
     public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (ParameterState s : all()) {
-            int[] shape = s.momentShape();
-            for (var b : s.rule.buffers().entrySet()) out.put(b.getKey() + "." + s.name(), new Tensor(b.getValue(), shape));
-            out.put(STEP_KEY + s.name(), StepCounter.encode(s.step));
+            out.put(M_KEY + s.name(), s.adam.m);
+            out.put(V_KEY + s.name(), s.adam.v);
+            out.put(STEP_KEY + s.name(), StepCounter.encode(s.step()));
             GaLoreProjector p = s.projector;
             if (p != null && p.left() != null) out.put(LEFT_KEY + s.name(), new Tensor(p.left(), p.rows(), p.rank()));
             if (p != null && p.right() != null) out.put(RIGHT_KEY + s.name(), new Tensor(p.right(), p.rank(), p.cols()));
@@ -229,9 +233,10 @@ public final class GaLoreAdamW implements Optimizer {
     public void loadState(Map<String, Tensor> state, long loadedSteps) {
         Set<String> unused = new HashSet<>(state.keySet());
         for (ParameterState s : all()) {
-            for (var b : s.rule.buffers().entrySet()) copyInto(state, unused, b.getKey() + "." + s.name(), b.getValue());
+            copyInto(state, unused, M_KEY + s.name(), s.adam.m.data);
+            copyInto(state, unused, V_KEY + s.name(), s.adam.v.data);
             Tensor counter = take(state, unused, STEP_KEY + s.name());
-            s.step = counter == null ? loadedSteps : StepCounter.decode(counter, STEP_KEY + s.name());
+            s.adam.step = counter == null ? loadedSteps : StepCounter.decode(counter, STEP_KEY + s.name());
             if (s.projector != null) loadProjector(s, state, unused);
             if (s.fira != null) {
                 Tensor norm = take(state, unused, FIRA_NORM_KEY + s.name());
@@ -250,7 +255,7 @@ public final class GaLoreAdamW implements Optimizer {
 
     private void loadProjector(ParameterState s, Map<String, Tensor> state, Set<String> unused) {
         Tensor left = take(state, unused, LEFT_KEY + s.name()), right = take(state, unused, RIGHT_KEY + s.name());
-        if (left == null && right == null && s.step == 0) return; // saved before the first refresh
+        if (left == null && right == null && s.step() == 0) return; // saved before the first refresh
         s.projector.restore(left == null ? null : left.data, right == null ? null : right.data);
     }
 
@@ -269,18 +274,31 @@ public final class GaLoreAdamW implements Optimizer {
     }
 
     /**
-     * Moments, projector matrices (counted at their full size even before the first refresh) and
-     * Fira's stored norm: the quantities of the papers' memory formulas. Step counters are not counted.
+     * Resets Adam's moments and step count of these parameters; for projected weights the
+     * projector is refreshed again at their next step (a zero count is "never updated").
      */
     @Override
-    public long stateBytes() {
-        long elements = 0;
+    public void resetState(Collection<Parameter> which) {
+        Set<Parameter> set = Collections.newSetFromMap(new IdentityHashMap<>());
+        set.addAll(which);
+        for (ParameterState s : all()) if (set.contains(s.param)) s.adam.reset();
+    }
+
+    /**
+     * Moments (optimizer states), projector matrices (buffers, counted at their full size even
+     * before the first refresh) and Fira's stored norm: the quantities of the papers' memory
+     * formulas. Step counters are not counted.
+     */
+    @Override
+    public Collection<? extends Accounted> memory() {
+        List<Accounted> out = new ArrayList<>();
         for (ParameterState s : all()) {
-            for (float[] b : s.rule.buffers().values()) elements += b.length;
-            if (s.projector != null) elements += s.projector.basisElements();
-            if (s.fira != null && fira.limiter()) elements += 1;
+            out.add(s.adam.m);
+            out.add(s.adam.v);
+            if (s.projector != null) out.add(new Reserved(4 * s.projector.basisElements(), MemoryCategory.BUFFERS));
+            if (s.fira != null && fira.limiter()) out.add(new Reserved(4, MemoryCategory.OPTIMIZER_STATES));
         }
-        return 4 * elements;
+        return out;
     }
 
     /** The projected parameters' names, in update order. */

@@ -6,7 +6,7 @@ import dev.lowrank4j.tensor.Tensor;
 /**
  * A per-parameter step count stored as a float tensor (checkpoints hold float tensors only).
  * A float holds integers exactly only up to 2²⁴, so the count is split into three 21-bit
- * pieces, each exact.
+ * pieces, each exact. (Format-1 checkpoints held AdamW's counts as one float; those still load.)
  */
 final class StepCounter {
     private static final int BITS = 21;
@@ -20,6 +20,9 @@ final class StepCounter {
     }
 
     static long decode(Tensor t, String key) {
+        if (t.size() == 1 && t.data[0] >= 0 && t.data[0] == Math.rint(t.data[0])) {
+            return (long) t.data[0]; // checkpoint format 1 stored AdamW's counts as one float
+        }
         if (t.size() != 3) throw new Lowrank4jException("optimizer state '" + key + "' has " + t.size() + " values, expected 3");
         long steps = 0;
         for (int i = 2; i >= 0; i--) {

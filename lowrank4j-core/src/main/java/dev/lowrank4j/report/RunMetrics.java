@@ -9,27 +9,51 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Reads a run's {@code metrics.jsonl} back into curves (training loss, validation loss). */
+/** Reads a run's {@code metrics.jsonl} back into curves: the training loss and every evaluation metric. */
 public final class RunMetrics {
     private RunMetrics() {}
 
-    public record Curves(List<double[]> trainLoss, List<double[]> valLoss) {}
+    /** Fields of a step line that are bookkeeping, not curves. */
+    private static final List<String> STEP_FIELDS = List.of("step", "loss", "lr", "grad_norm", "step_seconds", "memory_bytes");
+
+    /**
+     * @param evaluations evaluation metric name (val_loss, accuracy, ...) → (step, value) points, in file order
+     */
+    public record Curves(List<double[]> trainLoss, Map<String, List<double[]>> evaluations) {
+        public List<double[]> evaluation(String name) {
+            return evaluations.getOrDefault(name, List.of());
+        }
+
+        public List<double[]> valLoss() {
+            return evaluation("val_loss");
+        }
+    }
 
     public static Curves read(Path metricsFile) {
-        List<double[]> train = new ArrayList<>(), val = new ArrayList<>();
+        List<double[]> train = new ArrayList<>();
+        Map<String, List<double[]>> evals = new LinkedHashMap<>();
         try {
             for (String line : Files.readAllLines(metricsFile, StandardCharsets.UTF_8)) {
                 if (line.isBlank()) continue;
                 JsonNode n = Json.MAPPER.readTree(line);
                 double step = n.path("step").asDouble();
-                if (n.has("loss")) train.add(new double[] {step, n.get("loss").asDouble()});
-                if (n.has("val_loss")) val.add(new double[] {step, n.get("val_loss").asDouble()});
+                if (n.has("loss")) {
+                    train.add(new double[] {step, n.get("loss").asDouble()});
+                    continue;
+                }
+                n.properties().forEach(e -> {
+                    if (!STEP_FIELDS.contains(e.getKey()) && e.getValue().isNumber()) {
+                        evals.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(new double[] {step, e.getValue().asDouble()});
+                    }
+                });
             }
         } catch (IOException e) {
             throw new Lowrank4jException(metricsFile + ": unreadable metrics (" + e.getMessage() + ")");
         }
-        return new Curves(train, val);
+        return new Curves(train, evals);
     }
 }

@@ -2,17 +2,17 @@ package dev.lowrank4j.tasks;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.lowrank4j.Lowrank4jException;
-import dev.lowrank4j.adapters.peft.PeftAdapter;
+import dev.lowrank4j.adapters.peft.PeftConfig;
 import dev.lowrank4j.data.ByteTokenizer;
 import dev.lowrank4j.data.Corpus;
 import dev.lowrank4j.data.TokenDataset;
 import dev.lowrank4j.io.HfCheckpoint;
 import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.optim.AdamW;
-import dev.lowrank4j.train.Checkpoints;
 import dev.lowrank4j.train.LrSchedule;
 import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.train.TrainListener;
+import dev.lowrank4j.train.TrainSummary;
 import dev.lowrank4j.train.Trainer;
 import dev.lowrank4j.util.Json;
 
@@ -22,20 +22,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Causal-LM fine-tuning of a LLaMA (a model pretrained here, or any Hugging Face LLaMA folder) on
  * a text file with full fine-tuning, LoRA, PeriodicLoRA or LoLDU. Writes a run folder like
- * {@code pretrain} does, plus {@code model/} (a plain Hugging Face folder with adapters merged) and,
- * for LoRA, {@code adapter/} in PEFT's layout.
+ * {@code pretrain} does, plus {@code model/} (a plain Hugging Face folder with adapters merged) and
+ * {@code adapter/} (see {@link FinetuneOutputs}).
  */
 public final class CausalFinetuneJob {
     public static final double VAL_FRACTION = 0.1;
+    /** Warmup share of each PeriodicLoRA stage. */
+    static final double STAGE_WARMUP = 0.1;
 
-    public record Options(Path model, Path text, AdapterMethod method, TrainConfig train, Path out, boolean resume) {}
+    public record Options(Path model, Path text, FinetuneMethod method, TrainConfig train, Path out, boolean resume) {}
 
-    public record Result(Trainer.Summary summary, List<String> adaptedModules, Path mergedModel, Path adapter) {}
+    public record Result(TrainSummary summary, List<String> adaptedModules, Path mergedModel, Path adapter) {}
+
+    /** Default peak learning rates for a small LLaMA (the tiny preset pretrained here). */
+    public static double defaultLr(FinetuneMethod.Kind kind) {
+        return switch (kind) {
+            case FULL -> 1e-3;
+            case LORA, PLORA -> 3e-3;
+            case LOLDU -> 1e-2;
+        };
+    }
 
     private CausalFinetuneJob() {}
 
@@ -43,36 +55,44 @@ public final class CausalFinetuneJob {
         Path modelDir = ModelSource.resolve(o.model());
         HfCheckpoint.Loaded ck = HfCheckpoint.load(modelDir);
         int[] tokens = tokenize(modelDir, o.text(), ck.config().vocabSize());
-        TokenDataset data = new TokenDataset(tokens, VAL_FRACTION, o.train().seq());
-        LlamaModel model = new LlamaModel(ck.config(), o.train().seed());
-        model.loadWeights(ck.weights());
-        AdapterMethod.Applied applied = o.method().apply(model, model.parameters(), List.of());
         TrainConfig t = o.train();
-        AdamW optimizer = new AdamW(model.parameters(), new AdamW.Hyper(t.beta1(), t.beta2(), t.eps(), t.weightDecay()));
-        Trainer trainer = new Trainer(model, data, t, o.out(), optimizer).listener(listener);
+        TokenDataset dataset = new TokenDataset(tokens, VAL_FRACTION, t.seq());
+        RunFolder.prepare(o.out(), o.resume(), runConfig(o, modelDir));
+        LlamaModel model = new LlamaModel(ck.config(), t.seed());
+        model.loadWeights(ck.weights());
+        FinetuneMethod.Applied applied = o.method().apply(model, List.of());
+        AdamW optimizer = new AdamW(applied.trainable(), new AdamW.Hyper(t.beta1(), t.beta2(), t.eps(), t.weightDecay()));
+        Trainer<TokenDataset.Batch> trainer = new Trainer<>(new CausalLm(model), new TokenData(dataset, t.batch(), t.seq(),
+                t.evalBatches()), t, o.out(), optimizer).listener(listener);
         if (applied.plora() != null) {
-            trainer.schedule(LrSchedule.restartingCosine(o.method().stageLength(), 0.1, t.minLrRatio())).hook(applied.hook());
+            trainer.schedule(LrSchedule.restartingCosine(t.steps(), o.method().stageLength(), STAGE_WARMUP, t.minLrRatio()))
+                    .hook(applied.hook());
         }
-        Path runConfig = o.out().resolve("run_config.json");
-        if (o.resume()) {
-            requireSameSettings(runConfig, runConfig(o, modelDir));
-        } else {
-            if (Checkpoints.latest(o.out()).isPresent()) {
-                throw new Lowrank4jException(o.out() + " already holds a run; add --resume to continue it or choose another --out");
-            }
-            Json.writeAtomically(runConfig, runConfig(o, modelDir));
-        }
-        Trainer.Summary summary = trainer.run(o.resume());
+        TrainSummary summary = trainer.run(o.resume());
 
-        Path adapterDir = null;
-        if (applied.lora() != null && applied.plora() == null) {
-            adapterDir = o.out().resolve("adapter");
-            PeftAdapter.save(adapterDir, applied.lora(), modelDir.toString());
-        }
-        if (applied.loldu() != null) applied.loldu().mergeAll();
-        Path merged = o.out().resolve(PretrainJob.MODEL_DIR);
-        PretrainJob.exportModel(merged, model, applied.lora());
-        return new Result(summary, applied.modules(), merged, adapterDir);
+        Path adapter = FinetuneOutputs.saveAdapter(o.out(), applied,
+                () -> FinetuneOutputs.linearWeights(reload(modelDir), applied.modules()), modelDir.toString(),
+                PeftConfig.CAUSAL_LM, Map.of());
+        Path merged = o.out().resolve(FinetuneOutputs.MODEL_DIR);
+        HfCheckpoint.save(merged, model.config(), FinetuneOutputs.mergedWeights(model.parameters(), applied.lora(), applied.loldu()));
+        Map<String, Object> json = new LinkedHashMap<>(summary.toJson());
+        json.put("method", o.method().id());
+        json.put("adapted_modules", applied.modules());
+        json.put("model", merged.toString());
+        json.put("adapter", adapter == null ? null : adapter.toString());
+        Json.writeAtomically(o.out().resolve(Trainer.SUMMARY_FILE), json);
+        RunReport.write(o.out(), "lowrank4j finetune: " + o.out().getFileName(), String.format(Locale.ROOT,
+                "Causal LM on %s from %s, method %s, %d steps; validation loss %.4f nats/token (perplexity %.3f).",
+                o.text(), modelDir, o.method().id(), summary.steps(), summary.metric(CausalLm.VAL_LOSS),
+                summary.metric(CausalLm.VAL_PERPLEXITY)), "nats per token", summary);
+        return new Result(summary, applied.modules(), merged, adapter);
+    }
+
+    private static LlamaModel reload(Path modelDir) {
+        HfCheckpoint.Loaded ck = HfCheckpoint.load(modelDir);
+        LlamaModel base = new LlamaModel(ck.config(), 0);
+        base.loadWeights(ck.weights());
+        return base;
     }
 
     /** Byte tokens for byte-level models; the folder's tokenizer.json otherwise. */
@@ -101,38 +121,12 @@ public final class CausalFinetuneJob {
         }
     }
 
-    /** A resumed fine-tune must use the settings it started with, or its trajectory would silently change. */
-    private static void requireSameSettings(Path file, Map<String, Object> now) {
-        if (!Files.isRegularFile(file)) throw new Lowrank4jException(file.getParent() + ": nothing to resume (no run_config.json)");
-        try {
-            var saved = Json.MAPPER.readTree(file.toFile());
-            var current = Json.MAPPER.valueToTree(now);
-            java.util.List<String> differ = new java.util.ArrayList<>();
-            current.fieldNames().forEachRemaining(k -> {
-                if (!current.get(k).equals(saved.get(k))) differ.add(k);
-            });
-            if (!differ.isEmpty()) {
-                throw new Lowrank4jException("--resume needs the options the run started with; these differ from "
-                        + file + ": " + String.join(", ", differ));
-            }
-        } catch (IOException e) {
-            throw new Lowrank4jException(file + ": unreadable (" + e.getMessage() + ")");
-        }
-    }
-
     private static Map<String, Object> runConfig(Options o, Path modelDir) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("task", "causal-lm-finetune");
         m.put("base_model", modelDir.toAbsolutePath().toString());
         m.put("text", o.text().toAbsolutePath().toString());
-        Map<String, Object> method = new LinkedHashMap<>();
-        method.put("kind", o.method().id());
-        method.put("rank", o.method().rank());
-        method.put("alpha", o.method().alpha());
-        method.put("stage_length", o.method().stageLength());
-        method.put("momentum", o.method().momentum());
-        method.put("targets", String.valueOf(o.method().targets()));
-        m.put("method", method);
+        m.put("method", FinetuneOutputs.methodJson(o.method()));
         m.put("train", o.train());
         return m;
     }

@@ -1,6 +1,5 @@
 package dev.lowrank4j.tasks;
 
-import dev.lowrank4j.bench.StepBenchmark;
 import dev.lowrank4j.report.HtmlReport;
 import dev.lowrank4j.report.RunMetrics;
 import dev.lowrank4j.report.Series;
@@ -8,7 +7,7 @@ import dev.lowrank4j.tensor.MemoryCategory;
 import dev.lowrank4j.train.MemoryLedger;
 import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.train.TrainListener;
-import dev.lowrank4j.train.Trainer;
+import dev.lowrank4j.train.TrainSummary;
 import dev.lowrank4j.util.Json;
 
 import java.nio.file.Path;
@@ -32,7 +31,7 @@ public final class CompareJob {
 
     public record Options(ModelShape shape, TrainConfig train, List<Entry> entries, Path corpus, Path out) {}
 
-    public record Row(String method, Trainer.Summary summary, RunMetrics.Curves curves, double lr, int rank) {}
+    public record Row(String method, TrainSummary summary, RunMetrics.Curves curves, double lr, int rank) {}
 
     /** Creates a listener for each method's run (for progress output). */
     public static List<Row> run(Options o, Function<String, TrainListener> listeners) {
@@ -42,7 +41,7 @@ public final class CompareJob {
         for (Entry e : o.entries()) {
             TrainConfig t = withLr(o.train(), e.lr());
             Path dir = o.out().resolve(e.method().id());
-            Trainer.Summary s = PretrainJob.run(new PretrainJob.Options(o.shape(), t, e.method(), o.corpus(), dir, false),
+            TrainSummary s = PretrainJob.run(new PretrainJob.Options(o.shape(), t, e.method(), o.corpus(), dir, false),
                     listeners.apply(e.method().id()));
             int rank = e.method().kind() == PretrainMethod.Kind.FULL ? 0 : e.method().effectiveRank(o.shape().dim());
             rows.add(new Row(e.method().id(), s, RunMetrics.read(dir.resolve("metrics.jsonl")), e.lr(), rank));
@@ -52,25 +51,24 @@ public final class CompareJob {
     }
 
     private static TrainConfig withLr(TrainConfig t, double lr) {
-        return new TrainConfig(t.steps(), t.batch(), t.seq(), t.accum(), lr, t.minLrRatio(), t.warmup(), t.weightDecay(),
-                t.beta1(), t.beta2(), t.eps(), t.clip(), t.evalEvery(), t.evalBatches(), t.checkpointEvery(),
-                t.keepCheckpoints(), t.logEvery(), t.seed());
+        return t.toBuilder().lr(lr).build();
     }
 
     public static final List<String> HEADER = List.of("method", "rank", "lr", "val loss", "val ppl", "trainable params",
-            "weights", "gradients", "optimizer states", "tokens/s");
+            "weights", "gradients", "optimizer states", "projectors", "tokens/s");
 
     public static List<List<String>> table(List<Row> rows) {
         List<List<String>> out = new ArrayList<>();
         for (Row r : rows) {
-            Trainer.Summary s = r.summary();
+            TrainSummary s = r.summary();
             MemoryLedger m = s.memory();
+            double val = s.metric(CausalLm.VAL_LOSS);
             out.add(List.of(r.method(), r.rank() == 0 ? "-" : Integer.toString(r.rank()), String.format(Locale.ROOT, "%.3g", r.lr()),
-                    String.format(Locale.ROOT, "%.4f", s.valLoss()), String.format(Locale.ROOT, "%.3f", Math.exp(s.valLoss())),
+                    String.format(Locale.ROOT, "%.4f", val), String.format(Locale.ROOT, "%.3f", Math.exp(val)),
                     String.format(Locale.ROOT, "%,d", s.trainableParameters()),
                     MemoryLedger.human(m.get(MemoryCategory.WEIGHTS)), MemoryLedger.human(m.get(MemoryCategory.GRADIENTS)),
-                    MemoryLedger.human(m.get(MemoryCategory.OPTIMIZER_STATES)),
-                    String.format(Locale.ROOT, "%,.0f", s.tokensPerSecond())));
+                    MemoryLedger.human(m.get(MemoryCategory.OPTIMIZER_STATES)), MemoryLedger.human(m.get(MemoryCategory.BUFFERS)),
+                    String.format(Locale.ROOT, "%,.0f", s.unitsPerSecond())));
         }
         return out;
     }

@@ -9,12 +9,10 @@ import dev.lowrank4j.models.llama.LlamaConfig;
 import dev.lowrank4j.adapters.lora.LoraAdapters;
 import dev.lowrank4j.io.HfCheckpoint;
 import dev.lowrank4j.models.llama.LlamaModel;
-import dev.lowrank4j.report.HtmlReport;
-import dev.lowrank4j.report.RunMetrics;
-import dev.lowrank4j.report.Series;
 import dev.lowrank4j.train.Checkpoints;
 import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.train.TrainListener;
+import dev.lowrank4j.train.TrainSummary;
 import dev.lowrank4j.train.Trainer;
 import dev.lowrank4j.util.Json;
 
@@ -44,7 +42,7 @@ public final class PretrainJob {
     }
 
     public record Prepared(LlamaModel model, TokenDataset data, TrainConfig train, PretrainMethod method,
-                           LoraAdapters lora, Trainer trainer, String corpusName, boolean resume) {}
+                           LoraAdapters lora, Trainer<TokenDataset.Batch> trainer, String corpusName, boolean resume) {}
 
     private PretrainJob() {}
 
@@ -81,14 +79,18 @@ public final class PretrainJob {
         LoraAdapters lora = method.prepare(model, train.seed());
         var optimizer = method.optimizer(model, train);
         if (!o.resume()) Json.writeAtomically(runConfig, runConfigJson(shape, train, method, corpusPath));
-        Trainer trainer = new Trainer(model, data, train, runDir, optimizer);
+        Trainer<TokenDataset.Batch> trainer = new Trainer<>(new CausalLm(model),
+                new TokenData(data, train.batch(), train.seq(), train.evalBatches()), train, runDir, optimizer);
         return new Prepared(model, data, train, method, lora, trainer, corpusName, o.resume());
     }
 
-    public static Trainer.Summary run(Options o, TrainListener listener) {
+    public static TrainSummary run(Options o, TrainListener listener) {
         Prepared p = prepare(o);
-        Trainer.Summary summary = p.trainer().listener(listener).run(p.resume());
-        writeReport(o.out(), p, summary);
+        TrainSummary summary = p.trainer().listener(listener).run(p.resume());
+        RunReport.write(o.out(), "lowrank4j pretrain: " + o.out().getFileName(), String.format(java.util.Locale.ROOT,
+                "Method %s on %s; %d steps, validation loss %.4f nats/token (perplexity %.3f), %,.0f tokens/s.",
+                p.method().id(), p.corpusName(), summary.steps(), summary.metric(CausalLm.VAL_LOSS),
+                summary.metric(CausalLm.VAL_PERPLEXITY), summary.unitsPerSecond()), "nats per token", summary);
         exportModel(o.out().resolve(MODEL_DIR), p.model(), p.lora());
         return summary;
     }
@@ -98,24 +100,7 @@ public final class PretrainJob {
 
     /** Writes a plain HF folder; LoRA factors are merged in and left out, so transformers can load it. */
     public static void exportModel(Path dir, LlamaModel model, LoraAdapters lora) {
-        if (lora != null) lora.mergeAll(true);
-        Map<String, dev.lowrank4j.tensor.Tensor> plain = new LinkedHashMap<>(model.stateDict());
-        plain.keySet().removeIf(k -> k.endsWith(".lora_A.weight") || k.endsWith(".lora_B.weight"));
-        HfCheckpoint.save(dir, model.config(), plain);
-        if (lora != null) lora.unmergeAll();
-    }
-
-    /** A self-contained report.html beside summary.json: loss curves and the memory ledger. */
-    private static void writeReport(Path runDir, Prepared p, Trainer.Summary s) {
-        RunMetrics.Curves c = RunMetrics.read(runDir.resolve("metrics.jsonl"));
-        HtmlReport html = new HtmlReport("lowrank4j pretrain: " + runDir.getFileName());
-        html.paragraph(String.format(java.util.Locale.ROOT,
-                "Method %s on %s; %d steps, validation loss %.4f nats/token (perplexity %.3f), %,.0f tokens/s.",
-                p.method().id(), p.corpusName(), s.steps(), s.valLoss(), Math.exp(s.valLoss()), s.tokensPerSecond()));
-        html.chart("Loss", "step", "nats per token",
-                java.util.List.of(new Series("train", c.trainLoss()), new Series("validation", c.valLoss())));
-        html.preformatted("memory by category\n" + s.memory().format());
-        Json.writeStringAtomically(runDir.resolve("report.html"), html.render());
+        HfCheckpoint.save(dir, model.config(), FinetuneOutputs.mergedWeights(model.parameters(), lora, null));
     }
 
     private record Saved(ModelShape shape, TrainConfig train, PretrainMethod method, Path corpus) {}

@@ -5,10 +5,14 @@ import java.util.Arrays;
 /**
  * A dense float32 tensor, row-major, backed by an on-heap array. Deliberately small: layers work
  * on the raw {@link #data} array with explicit offsets, which keeps hot loops free of abstraction.
+ * Each tensor carries the {@link MemoryCategory} the ledger books it under ({@link
+ * MemoryCategory#ACTIVATIONS} unless its owner says otherwise: parameters mark their values and
+ * gradients, optimizers their states).
  */
-public final class Tensor {
+public final class Tensor implements Accounted {
     public final float[] data;
     private final int[] shape;
+    private MemoryCategory category = MemoryCategory.ACTIVATIONS;
 
     public Tensor(float[] data, int... shape) {
         long n = numel(shape);
@@ -53,17 +57,29 @@ public final class Tensor {
         return data.length;
     }
 
+    @Override
     public long bytes() {
         return 4L * data.length;
     }
 
-    /** Same data, another shape with the same element count. */
+    @Override
+    public MemoryCategory category() {
+        return category;
+    }
+
+    /** Books this tensor under {@code c}; returns it, for use at creation. */
+    public Tensor as(MemoryCategory c) {
+        this.category = c;
+        return this;
+    }
+
+    /** Same data, another shape with the same element count (and the same category). */
     public Tensor reshape(int... newShape) {
-        return new Tensor(data, newShape);
+        return new Tensor(data, newShape).as(category);
     }
 
     public Tensor copy() {
-        return new Tensor(data.clone(), shape);
+        return new Tensor(data.clone(), shape).as(category);
     }
 
     public void zero() {

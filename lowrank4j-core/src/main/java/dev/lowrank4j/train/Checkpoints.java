@@ -6,7 +6,7 @@ import dev.lowrank4j.io.HfCheckpoint;
 import dev.lowrank4j.io.SafeTensors;
 import dev.lowrank4j.io.SafeTensorsFile;
 import dev.lowrank4j.io.SafeTensorsWriter;
-import dev.lowrank4j.models.llama.LlamaModel;
+import dev.lowrank4j.optim.Optimizer;
 import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.util.Json;
 
@@ -22,18 +22,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import dev.lowrank4j.optim.Optimizer;
 
 /**
- * Checkpoints as folders {@code checkpoints/step-NNNNNNN/} holding a Hugging Face model folder
- * ({@code config.json}, {@code model.safetensors}) plus {@code optimizer.safetensors} and
- * {@code trainer_state.json}. A folder is filled under a temporary name and renamed into place
- * in one atomic step, so a crash never leaves a half-written checkpoint behind.
+ * Checkpoints as folders {@code checkpoints/step-NNNNNNN/} holding the model's weights
+ * ({@code model.safetensors}, plus whatever config the model writes: for a LLaMA that makes the
+ * folder a Hugging Face model folder), {@code optimizer.safetensors} and {@code trainer_state.json}.
+ * A folder is filled under a temporary name and renamed into place in one atomic step, so a crash
+ * never leaves a half-written checkpoint behind.
  */
 public final class Checkpoints {
     public static final String DIR = "checkpoints";
-    /** Bumped when the checkpoint layout changes, so an old reader can refuse a newer folder clearly. */
-    public static final int FORMAT_VERSION = 1;
+    public static final String STATE_FILE = "trainer_state.json";
+    public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+    /**
+     * Bumped when the checkpoint layout changes, so an old reader can refuse a newer folder clearly.
+     * 2: trainer_state.json holds the data stream's position and the last metrics by name.
+     */
+    public static final int FORMAT_VERSION = 2;
     private static final String PREFIX = "step-";
 
     private Checkpoints() {}
@@ -41,7 +46,7 @@ public final class Checkpoints {
     public record Loaded(Path dir, Map<String, Tensor> model, Map<String, Tensor> optimizer, long optimizerSteps,
                          TrainerState state) {}
 
-    public static Path save(Path runDir, LlamaModel model, Optimizer optimizer, TrainerState state, int keep) {
+    public static Path save(Path runDir, ModelWithLoss<?> model, Optimizer optimizer, TrainerState state, int keep) {
         Path root = runDir.resolve(DIR);
         String name = String.format("%s%07d", PREFIX, state.step());
         Path finalDir = root.resolve(name);
@@ -49,13 +54,17 @@ public final class Checkpoints {
         try {
             Files.createDirectories(root);
             deleteTree(tmp);
-            HfCheckpoint.save(tmp, model.config(), model.stateDict());
+            Files.createDirectories(tmp);
+            SafeTensorsWriter weights = new SafeTensorsWriter();
+            model.stateDict().forEach(weights::putFloat);
+            weights.write(tmp.resolve(HfCheckpoint.WEIGHTS_FILE));
+            model.writeConfig(tmp);
             SafeTensorsWriter w = new SafeTensorsWriter();
-            for (var e : optimizer.state().entrySet()) w.putFloat(e.getKey(), e.getValue());
+            optimizer.state().forEach(w::putFloat);
             w.metadata("optimizer_steps", Long.toString(optimizer.steps()));
             w.metadata("lowrank4j_checkpoint_format", Integer.toString(FORMAT_VERSION));
-            w.write(tmp.resolve("optimizer.safetensors"));
-            Json.writeAtomically(tmp.resolve("trainer_state.json"), stateJson(state));
+            w.write(tmp.resolve(OPTIMIZER_FILE));
+            Json.writeAtomically(tmp.resolve(STATE_FILE), stateJson(state));
             deleteTree(finalDir);
             Files.move(tmp, finalDir, StandardCopyOption.ATOMIC_MOVE);
             fsyncDir(root);
@@ -70,11 +79,16 @@ public final class Checkpoints {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format_version", FORMAT_VERSION);
         m.put("step", s.step());
-        m.put("rng_state", s.rngState());
-        m.put("tokens_seen", s.tokensSeen());
+        m.put("data_position", s.dataPosition());
+        m.put("units_seen", s.unitsSeen());
         m.put("train_seconds", s.trainSeconds());
-        m.put("last_val_loss", Double.isNaN(s.lastValLoss()) ? null : s.lastValLoss());
+        if (!s.lastMetrics().isEmpty()) {
+            Map<String, Object> metrics = new LinkedHashMap<>(s.lastMetrics().values());
+            m.put("last_metrics", metrics);
+            m.put("primary_metric", s.lastMetrics().primary());
+        }
         m.put("recent_losses", s.recentLosses());
+        m.put("peak_activation_bytes", s.peakActivationBytes());
         return m;
     }
 
@@ -89,7 +103,7 @@ public final class Checkpoints {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
                 boolean torn = n.startsWith("." + PREFIX) && n.endsWith(".tmp");
-                boolean partial = n.startsWith(PREFIX) && !Files.isRegularFile(p.resolve("trainer_state.json"));
+                boolean partial = n.startsWith(PREFIX) && !Files.isRegularFile(p.resolve(STATE_FILE));
                 if (torn || partial) deleteTree(p);
             }
         } catch (IOException e) {
@@ -107,7 +121,7 @@ public final class Checkpoints {
     private static List<Path> list(Path root) {
         try (Stream<Path> s = Files.list(root)) {
             return s.filter(p -> p.getFileName().toString().startsWith(PREFIX))
-                    .filter(p -> Files.isRegularFile(p.resolve("trainer_state.json")))
+                    .filter(p -> Files.isRegularFile(p.resolve(STATE_FILE)))
                     .sorted().toList();
         } catch (IOException e) {
             throw new Lowrank4jException(root + ": cannot list checkpoints (" + e.getMessage() + ")");
@@ -115,37 +129,56 @@ public final class Checkpoints {
     }
 
     public static Loaded load(Path dir) {
-        HfCheckpoint.Loaded model = HfCheckpoint.load(dir);
+        Map<String, Tensor> model = HfCheckpoint.readWeights(dir);
         Map<String, Tensor> opt = new LinkedHashMap<>();
         long optSteps;
-        try (SafeTensorsFile f = SafeTensors.open(dir.resolve("optimizer.safetensors"))) {
+        try (SafeTensorsFile f = SafeTensors.open(dir.resolve(OPTIMIZER_FILE))) {
             for (String n : f.names()) opt.put(n, f.readFloat(n));
             String s = f.metadata().get("optimizer_steps");
-            if (s == null) throw new Lowrank4jException(dir + "/optimizer.safetensors: no optimizer_steps in its metadata");
-            optSteps = Long.parseLong(s);
+            if (s == null) throw new Lowrank4jException(dir + "/" + OPTIMIZER_FILE + ": no optimizer_steps in its metadata");
+            try {
+                optSteps = Long.parseLong(s);
+            } catch (NumberFormatException e) {
+                throw new Lowrank4jException(dir + "/" + OPTIMIZER_FILE + ": optimizer_steps '" + s + "' is not a number");
+            }
         }
-        JsonNode j;
-        try {
-            j = Json.MAPPER.readTree(dir.resolve("trainer_state.json").toFile());
-        } catch (IOException e) {
-            throw new Lowrank4jException(dir + "/trainer_state.json: unreadable (" + e.getMessage() + ")");
-        }
-        int version = j.path("format_version").asInt(FORMAT_VERSION);
+        return new Loaded(dir, model, opt, optSteps, readState(dir.resolve(STATE_FILE)));
+    }
+
+    private static TrainerState readState(Path file) {
+        JsonNode j = Json.readObjectFile(file);
+        int version = j.path("format_version").asInt(1);
         if (version > FORMAT_VERSION) {
-            throw new Lowrank4jException(dir + ": checkpoint format " + version + " is newer than this lowrank4j reads ("
+            throw new Lowrank4jException(file.getParent() + ": checkpoint format " + version + " is newer than this lowrank4j reads ("
                     + FORMAT_VERSION + "); update lowrank4j");
         }
-        for (String key : List.of("step", "rng_state", "tokens_seen", "train_seconds")) {
-            if (!j.has(key)) throw new Lowrank4jException(dir + "/trainer_state.json: missing '" + key + "'");
+        boolean v1 = version == 1; // a LLaMA-only trainer wrote rng_state, tokens_seen and last_val_loss
+        for (String key : v1 ? List.of("step", "rng_state", "tokens_seen", "train_seconds")
+                : List.of("step", "data_position", "units_seen", "train_seconds")) {
+            if (!j.hasNonNull(key)) throw new Lowrank4jException(file + ": missing '" + key + "'");
         }
-        JsonNode v = j.get("last_val_loss");
+        Map<String, Long> position = new LinkedHashMap<>();
+        if (v1) {
+            position.put("rng_state", j.get("rng_state").asLong());
+        } else {
+            j.get("data_position").properties().forEach(e -> position.put(e.getKey(), e.getValue().asLong()));
+        }
+        Metrics last = Metrics.NONE;
+        if (v1 && j.hasNonNull("last_val_loss")) {
+            double v = j.get("last_val_loss").asDouble();
+            last = new Metrics(Map.of("val_loss", v, "val_perplexity", Math.exp(v)), "val_loss");
+        } else if (j.hasNonNull("last_metrics")) {
+            Map<String, Double> values = new LinkedHashMap<>();
+            j.get("last_metrics").properties().forEach(e -> values.put(e.getKey(), e.getValue().asDouble()));
+            String primary = j.path("primary_metric").asText("");
+            if (!values.containsKey(primary)) throw new Lowrank4jException(file + ": primary_metric '" + primary + "' is not in last_metrics");
+            last = new Metrics(values, primary);
+        }
         JsonNode recent = j.path("recent_losses");
         double[] losses = new double[recent.size()];
         for (int i = 0; i < losses.length; i++) losses[i] = recent.get(i).asDouble();
-        TrainerState st = new TrainerState(j.get("step").asLong(), j.get("rng_state").asLong(),
-                j.get("tokens_seen").asLong(), j.get("train_seconds").asDouble(),
-                v == null || v.isNull() ? Double.NaN : v.asDouble(), losses);
-        return new Loaded(dir, model.weights(), opt, optSteps, st);
+        return new TrainerState(j.get("step").asLong(), position, j.get(v1 ? "tokens_seen" : "units_seen").asLong(),
+                j.get("train_seconds").asDouble(), last, losses, j.path("peak_activation_bytes").asLong(0));
     }
 
     private static void prune(Path root, int keep) throws IOException {

@@ -6,11 +6,18 @@ public interface LrSchedule {
     double multiplier(long step);
 
     /**
-     * The same warmup-plus-cosine shape restarted every {@code period} steps: PeriodicLoRA
-     * re-initialises its schedule at each stage.
+     * Warmup-plus-cosine restarted every {@code period} steps, as PeriodicLoRA restarts its
+     * schedule with every stage: each stage warms up over {@code warmupFraction} of its length and
+     * decays to {@code minRatio}, the last (possibly shorter) stage over what is left of
+     * {@code total}, so every stage's fresh adapter gets a whole schedule.
      */
-    static LrSchedule restartingCosine(long period, double warmupFraction, double minRatio) {
-        CosineSchedule stage = new CosineSchedule(Math.round(period * warmupFraction), period, minRatio);
-        return step -> stage.multiplier(step % period);
+    static LrSchedule restartingCosine(long total, long period, double warmupFraction, double minRatio) {
+        if (period < 1) throw new IllegalArgumentException("period must be >= 1, got " + period);
+        return step -> {
+            long origin = step / period * period;
+            long length = Math.min(period, total - origin);
+            if (length < 1) length = period; // past the planned end: keep the full-stage shape
+            return new CosineSchedule(Math.round(warmupFraction * length), length, minRatio).multiplier(step - origin);
+        };
     }
 }

@@ -4,14 +4,17 @@ import java.nio.file.Path;
 
 /** Callbacks at step boundaries, for progress display (the library itself prints nothing). */
 public interface TrainListener {
+    /**
+     * @param unitsPerSecond training tokens (or examples, see {@link TrainingData#unit()}) per second
+     */
     record StepStats(long step, long totalSteps, double loss, double lr, double gradNorm,
-                     double tokensPerSecond, double elapsedSeconds) {}
+                     double unitsPerSecond, String unit, double elapsedSeconds) {}
 
     default void onStart(long startStep, long totalSteps, MemoryLedger ledger) {}
 
     default void onStep(StepStats stats) {}
 
-    default void onEval(long step, double valLoss) {}
+    default void onEval(long step, Metrics metrics) {}
 
     default void onCheckpoint(long step, Path dir) {}
 

@@ -44,4 +44,14 @@ public final class Rng {
         if (u1 < 1e-300) u1 = 1e-300;
         return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     }
+
+    /** Fisher–Yates in place (java.util.Collections.shuffle would need a java.util.Random). */
+    public <T> void shuffle(java.util.List<T> list) {
+        for (int i = list.size() - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            T t = list.get(i);
+            list.set(i, list.get(j));
+            list.set(j, t);
+        }
+    }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** AdamW against a plain double-precision transcription of torch.optim.AdamW's update. */
 class AdamWTest {
@@ -44,7 +45,7 @@ class AdamWTest {
             assertEquals(rg[i], gain.data()[i], TOL * (1 + Math.abs(rg[i])), "vector element " + i);
         }
         assertEquals(5, opt.steps());
-        assertEquals(4L * 4 * n, opt.stateBytes());
+        assertEquals(4L * 4 * n, OptimFixtures.memoryBytes(opt));
     }
 
     private static void reference(double[] p, float[] g, double[] m, double[] v, int t, double lr, double b1, double b2,
@@ -73,5 +74,65 @@ class AdamWTest {
         opt.step(0.1);
         other.step(0.1);
         assertArrayEquals(a.data(), b.data(), 0f);
+    }
+
+    /** Fills a parameter's gradient with fixed values depending on the step. */
+    private static void grad(Parameter p, int step) {
+        for (int i = 0; i < p.numel(); i++) p.grad().data[i] = (float) Math.sin(1.3 * i + step);
+    }
+
+    @Test
+    void resetStateMakesAParameterStartOverWhileOthersKeepTheirs() {
+        Parameter a = new Parameter("a", Tensor.zeros(2, 3)), b = new Parameter("b", Tensor.zeros(2, 3));
+        AdamW opt = new AdamW(List.of(a, b), AdamW.Hyper.defaults());
+        for (int t = 0; t < 4; t++) {
+            grad(a, t);
+            grad(b, t);
+            opt.step(0.1);
+        }
+        opt.resetState(List.of(a));
+        assertEquals(0, StepCounter.decode(opt.state().get("step.a"), "a"));
+        assertEquals(4, StepCounter.decode(opt.state().get("step.b"), "b"));
+        for (float v : opt.state().get("exp_avg.a").data) assertEquals(0f, v);
+
+        // the next update of a is exactly a first update from a's current value
+        Parameter fresh = new Parameter("a", a.value().copy());
+        AdamW first = new AdamW(List.of(fresh), AdamW.Hyper.defaults());
+        grad(a, 9);
+        grad(b, 9);
+        grad(fresh, 9);
+        float[] bBefore = b.data().clone();
+        opt.step(0.1);
+        first.step(0.1);
+        assertArrayEquals(fresh.data(), a.data(), 0f, "reset parameter behaves like a new one");
+        // b kept its moments: its step is not a first step (a first Adam step moves every element by ~lr)
+        boolean notFirst = false;
+        for (int i = 0; i < b.numel(); i++) notFirst |= Math.abs(Math.abs(b.data()[i] - bBefore[i]) - 0.1) > 1e-3;
+        assertTrue(notFirst, "b's state was reset too");
+    }
+
+    @Test
+    void aParameterThatChangesShapeGetsFreshStateOfTheNewSize() {
+        Parameter u = new Parameter("u", Tensor.zeros(4, 2));
+        AdamW opt = new AdamW(List.of(u), AdamW.Hyper.defaults());
+        grad(u, 0);
+        opt.step(0.1);
+        u.replace(Tensor.zeros(4, 3)); // a rank-adaptive factor grew a column
+        grad(u, 1);
+        opt.step(0.1);
+        assertEquals(12, opt.state().get("exp_avg.u").size());
+        assertEquals(1, StepCounter.decode(opt.state().get("step.u"), "u"), "the new shape starts its own count");
+        for (float v : u.data()) assertEquals(0.1, Math.abs(v), 1e-6, "a first Adam step moves every element by lr");
+    }
+
+    @Test
+    void theClosureIsNotNeededByAdamW() {
+        Parameter a = new Parameter("a", Tensor.zeros(3));
+        AdamW opt = new AdamW(List.of(a), AdamW.Hyper.defaults());
+        grad(a, 0);
+        opt.step(0.1, () -> {
+            throw new AssertionError("AdamW asked for a second forward/backward");
+        });
+        assertEquals(1, opt.steps());
     }
 }

@@ -6,9 +6,7 @@ import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.util.Rng;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Parameters, gradients and seams shared by the optimizer tests. */
 final class OptimFixtures {
@@ -49,19 +47,17 @@ final class OptimFixtures {
     }
 
     /** ρ = identity: plain SGD on the projected gradient, step size lr. */
-    static ProjectedRule.Factory sgd() {
-        return size -> new ProjectedRule() {
-            @Override
-            public double direction(float[] grad, float[] out, long step, double lr) {
-                System.arraycopy(grad, 0, out, 0, grad.length);
-                return lr;
-            }
-
-            @Override
-            public Map<String, float[]> buffers() {
-                return new HashMap<>();
-            }
+    static ProjectedRule sgd() {
+        return (grad, state, out, lr) -> {
+            state.step++;
+            System.arraycopy(grad, 0, out, 0, grad.length);
+            return lr;
         };
+    }
+
+    /** Everything the optimizer holds, in bytes (moments, projectors, Fira's norm). */
+    static long memoryBytes(Optimizer o) {
+        return o.memory().stream().mapToLong(dev.lowrank4j.tensor.Accounted::bytes).sum();
     }
 
     static float[] copy(Parameter p) {

@@ -1,8 +1,12 @@
 package dev.lowrank4j.tasks;
 
 import dev.lowrank4j.Lowrank4jException;
+import dev.lowrank4j.adapters.loldu.LolduFile;
 import dev.lowrank4j.adapters.peft.PeftAdapter;
 import dev.lowrank4j.io.HfCheckpoint;
+import dev.lowrank4j.io.SafeTensors;
+import dev.lowrank4j.io.SafeTensorsFile;
+import dev.lowrank4j.linalg.TopSvd;
 import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.train.TrainConfig;
@@ -12,18 +16,26 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Causal-LM fine-tuning end to end on a model pretrained in the test itself. */
 class CausalFinetuneJobTest {
     private static final double MERGE_TOL = 1e-4;
+    /** A singular value counts towards the rank above this fraction of the largest (float32 noise is ~1e-6). */
+    private static final double RANK_TOL = 1e-4;
     private static final ModelShape SHAPE = new ModelShape(256, 16, 1, 2, 2, 24, 16);
+    private static final int[] IDS = {1, 104, 101, 32, 119, 104, 97, 108, 101, 32, 5, 6, 7, 8, 9, 10};
 
     private static TrainConfig train(int steps) {
-        return new TrainConfig(steps, 2, 16, 1, 3e-3, 0.1, 0, 0, 0.9, 0.95, 1e-8, 1, steps, 1, steps, 1, 1, 3);
+        return TrainConfig.builder().steps(steps).batch(2).seq(16).lr(3e-3).warmup(0).betas(0.9, 0.95).evalEvery(steps)
+                .evalBatches(1).checkpointEvery(steps).keepCheckpoints(1).logEvery(1).seed(3).build();
     }
 
     private static Path pretrained(Path tmp) {
@@ -39,57 +51,136 @@ class CausalFinetuneJobTest {
         return Files.write(tmp.resolve("t.txt"), b);
     }
 
+    private static FinetuneMethod method(FinetuneMethod.Kind k, long stage, double momentum) {
+        return new FinetuneMethod(k, 2, 4, stage, momentum, PretrainMethod.LLAMA_LINEARS, 5);
+    }
+
+    private static CausalFinetuneJob.Result run(Path base, Path text, FinetuneMethod m, int steps, Path out) {
+        return CausalFinetuneJob.run(new CausalFinetuneJob.Options(base, text, m, train(steps), out, false), TrainListener.NONE);
+    }
+
+    private static LlamaModel load(Path dir) {
+        HfCheckpoint.Loaded ck = HfCheckpoint.load(ModelSource.resolve(dir));
+        LlamaModel m = new LlamaModel(ck.config(), 0);
+        m.loadWeights(ck.weights());
+        return m;
+    }
+
+    private static double relativeDifference(Tensor a, Tensor b) {
+        double diff = 0, scale = 0;
+        for (int i = 0; i < a.size(); i++) {
+            diff = Math.max(diff, Math.abs(a.data[i] - b.data[i]));
+            scale = Math.max(scale, Math.abs(b.data[i]));
+        }
+        return diff / scale;
+    }
+
     @Test
     void loraWritesAPeftAdapterAndAMergedModelThatAgree(@TempDir Path tmp) throws Exception {
         Path base = pretrained(tmp);
-        AdapterMethod lora = new AdapterMethod(AdapterMethod.Kind.LORA, 2, 4, 0, 0, PretrainMethod.LLAMA_LINEARS, 5);
-        CausalFinetuneJob.Result r = CausalFinetuneJob.run(new CausalFinetuneJob.Options(base, text(tmp), lora, train(3),
-                tmp.resolve("ft"), false), TrainListener.NONE);
+        CausalFinetuneJob.Result r = run(base, text(tmp), method(FinetuneMethod.Kind.LORA, 0, 0), 3, tmp.resolve("ft"));
         assertEquals(7, r.adaptedModules().size());
         assertTrue(Files.exists(r.adapter().resolve(PeftAdapter.CONFIG_FILE)));
-
-        int[] ids = {1, 104, 101, 32, 119, 104, 97, 108, 101, 32, 5, 6, 7, 8, 9, 10};
-        HfCheckpoint.Loaded merged = HfCheckpoint.load(r.mergedModel());
-        LlamaModel m1 = new LlamaModel(merged.config(), 0);
-        m1.loadWeights(merged.weights());
-        Tensor viaMerged = m1.forward(ids, 1, 16).copy();
-
-        HfCheckpoint.Loaded b = HfCheckpoint.load(ModelSource.resolve(base));
-        LlamaModel m2 = new LlamaModel(b.config(), 0);
-        m2.loadWeights(b.weights());
+        Tensor viaMerged = load(r.mergedModel()).forward(IDS, 1, 16).copy();
+        LlamaModel m2 = load(base);
         PeftAdapter.load(r.adapter(), m2);
-        Tensor viaAdapter = m2.forward(ids, 1, 16);
-        double diff = 0, scale = 0;
-        for (int i = 0; i < viaMerged.size(); i++) {
-            diff = Math.max(diff, Math.abs(viaMerged.data[i] - viaAdapter.data[i]));
-            scale = Math.max(scale, Math.abs(viaAdapter.data[i]));
-        }
-        assertTrue(diff / scale < MERGE_TOL, "merged model and base+adapter differ by " + diff / scale);
+        double d = relativeDifference(viaMerged, m2.forward(IDS, 1, 16));
+        assertTrue(d < MERGE_TOL, "merged model and base+adapter differ by " + d);
         for (float v : viaMerged.data) assertTrue(Float.isFinite(v));
+    }
+
+    @Test
+    void periodicLoraUnloadsEveryStageAndItsAdapterHoldsTheWholeUpdate(@TempDir Path tmp) throws Exception {
+        Path base = pretrained(tmp), txt = text(tmp);
+        int r = 2, stage = 2, steps = 7; // three stage ends, so the update can reach rank (3 + 1)·r
+        CausalFinetuneJob.Result res = run(base, txt, method(FinetuneMethod.Kind.PLORA, stage, 0), steps, tmp.resolve("plora"));
+
+        LlamaModel before = load(base), after = load(res.mergedModel());
+        String q = "model.layers.0.self_attn.q_proj.weight";
+        float[] w0 = before.parameter(q).data(), w1 = after.parameter(q).data();
+        float[] delta = new float[w0.length];
+        for (int i = 0; i < delta.length; i++) delta[i] = w1[i] - w0[i];
+        int rank = numericalRank(delta, 16, 16);
+        assertTrue(rank > r, "PeriodicLoRA's merged update has rank " + rank + ", no more than one LoRA of rank " + r);
+        assertTrue(rank <= (steps / stage + 1) * r, "rank " + rank + " exceeds (stages + 1)·r");
+
+        // the adapter reproduces the tuned model from the ORIGINAL base
+        LlamaModel m2 = load(base);
+        PeftAdapter.load(res.adapter(), m2);
+        double d = relativeDifference(after.forward(IDS, 1, 16).copy(), m2.forward(IDS, 1, 16));
+        assertTrue(d < MERGE_TOL, "base + accumulated adapter differs from the merged model by " + d);
+    }
+
+    @Test
+    void momentumUnloadingChangesTheTrajectory(@TempDir Path tmp) throws Exception {
+        Path base = pretrained(tmp), txt = text(tmp);
+        CausalFinetuneJob.Result plain = run(base, txt, method(FinetuneMethod.Kind.PLORA, 3, 0), 5, tmp.resolve("m0"));
+        CausalFinetuneJob.Result withMomentum = run(base, txt, method(FinetuneMethod.Kind.PLORA, 3, 0.3), 5, tmp.resolve("m3"));
+        assertNotEquals(plain.summary().trainLoss(), withMomentum.summary().trainLoss(), "--momentum had no effect");
+        String q = "model.layers.0.self_attn.q_proj.weight";
+        float[] a = load(plain.mergedModel()).parameter(q).data(), b = load(withMomentum.mergedModel()).parameter(q).data();
+        assertTrue(!java.util.Arrays.equals(a, b), "momentum unloading left the tuned weights identical");
+    }
+
+    @Test
+    void lolduMergedExportReproducesTheAdaptedModelAndItsFactorsAreSaved(@TempDir Path tmp) throws Exception {
+        Path base = pretrained(tmp);
+        CausalFinetuneJob.Result r = run(base, text(tmp), method(FinetuneMethod.Kind.LOLDU, 0, 0), 3, tmp.resolve("loldu"));
+        // the run's own last checkpoint holds the adapted model (W_res + factors); the merged folder must agree with it.
+        // The permutation comes from decomposing the base weights, so the adapter goes onto the base first.
+        LlamaModel adapted = load(base);
+        FinetuneMethod.Applied applied = method(FinetuneMethod.Kind.LOLDU, 0, 0).apply(adapted, List.of());
+        adapted.loadWeights(HfCheckpoint.readWeights(r.summary().finalCheckpoint()));
+        double d = relativeDifference(load(r.mergedModel()).forward(IDS, 1, 16).copy(), adapted.forward(IDS, 1, 16));
+        assertTrue(d < MERGE_TOL, "merged LoLDU export differs from the adapted model by " + d);
+        try (SafeTensorsFile f = SafeTensors.open(r.adapter().resolve(LolduFile.FILE))) {
+            for (String path : applied.modules()) {
+                for (String part : List.of("lower", "upper", "vector_z", "scaling_factor", "permutation")) {
+                    assertTrue(f.contains(path + ".loldu." + part), path + ".loldu." + part + " missing");
+                }
+            }
+        }
     }
 
     @Test
     void everyMethodRunsAndOnlyFullTrainsEverything(@TempDir Path tmp) throws Exception {
         Path base = pretrained(tmp), txt = text(tmp);
         long full = 0;
-        for (AdapterMethod.Kind k : AdapterMethod.Kind.values()) {
-            AdapterMethod m = new AdapterMethod(k, 2, 2, 2, k == AdapterMethod.Kind.PLORA ? 0.1 : 0,
-                    PretrainMethod.LLAMA_LINEARS, 5);
-            CausalFinetuneJob.Result r = CausalFinetuneJob.run(new CausalFinetuneJob.Options(base, txt, m, train(4),
-                    tmp.resolve(k.name()), false), TrainListener.NONE);
-            assertTrue(Double.isFinite(r.summary().valLoss()), k + " val loss");
-            if (k == AdapterMethod.Kind.FULL) full = r.summary().trainableParameters();
+        for (FinetuneMethod.Kind k : FinetuneMethod.Kind.values()) {
+            CausalFinetuneJob.Result r = run(base, txt, method(k, 2, k == FinetuneMethod.Kind.PLORA ? 0.1 : 0), 4, tmp.resolve(k.name()));
+            assertTrue(Double.isFinite(r.summary().metric(CausalLm.VAL_LOSS)), k + " val loss");
+            assertTrue(Files.isRegularFile(r.mergedModel().resolve(HfCheckpoint.CONFIG_FILE)), k + " model/");
+            if (k == FinetuneMethod.Kind.FULL) full = r.summary().trainableParameters();
             else assertTrue(r.summary().trainableParameters() < full, k + " trains fewer parameters than full");
         }
+    }
+
+    @Test
+    void anOccupiedRunFolderIsRefusedAndResumeNeedsTheSameOptions(@TempDir Path tmp) throws Exception {
+        Path base = pretrained(tmp), txt = text(tmp), out = tmp.resolve("ft");
+        run(base, txt, method(FinetuneMethod.Kind.LORA, 0, 0), 2, out);
+        Lowrank4jException again = assertThrows(Lowrank4jException.class, () -> run(base, txt, method(FinetuneMethod.Kind.LORA, 0, 0), 2, out));
+        assertTrue(again.getMessage().contains("already holds a run"), again.getMessage());
+        Lowrank4jException changed = assertThrows(Lowrank4jException.class, () -> CausalFinetuneJob.run(
+                new CausalFinetuneJob.Options(base, txt, method(FinetuneMethod.Kind.LOLDU, 0, 0), train(4), out, true), TrainListener.NONE));
+        assertTrue(changed.getMessage().contains("--resume needs the options the run started with") && changed.getMessage().contains("method"),
+                changed.getMessage());
     }
 
     @Test
     void aTextTooShortForTheSequenceIsAOneLineError(@TempDir Path tmp) throws Exception {
         Path base = pretrained(tmp);
         Path tiny = Files.writeString(tmp.resolve("tiny.txt"), "Ishmael");
-        AdapterMethod lora = new AdapterMethod(AdapterMethod.Kind.LORA, 2, 4, 0, 0, PretrainMethod.LLAMA_LINEARS, 5);
-        Lowrank4jException e = assertThrows(Lowrank4jException.class, () -> CausalFinetuneJob.run(
-                new CausalFinetuneJob.Options(base, tiny, lora, train(2), tmp.resolve("x"), false), TrainListener.NONE));
+        Lowrank4jException e = assertThrows(Lowrank4jException.class, () -> run(base, tiny, method(FinetuneMethod.Kind.LORA, 0, 0), 2,
+                tmp.resolve("x")));
         assertTrue(e.getMessage().contains("corpus too small"), e.getMessage());
+    }
+
+    /** Singular values above RANK_TOL of the largest, from the exact SVD. */
+    static int numericalRank(float[] a, int rows, int cols) {
+        double[] s = TopSvd.exact().top(a, rows, cols, Math.min(rows, cols), 0, "update").s();
+        int rank = 0;
+        for (double v : s) if (v > RANK_TOL * s[0]) rank++;
+        return rank;
     }
 }

@@ -6,7 +6,9 @@ import dev.lowrank4j.data.Corpus;
 import dev.lowrank4j.data.TokenDataset;
 import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.tasks.CausalLm;
 import dev.lowrank4j.tasks.ModelShape;
+import dev.lowrank4j.tasks.TokenData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,17 +41,21 @@ class TrainerResumeTest {
         return new LlamaModel(SHAPE.toConfig(), CFG.seed());
     }
 
-    private static Trainer trainer(LlamaModel m, Path dir) {
-        return new Trainer(m, data(), CFG, dir, new AdamW(m.parameters(), new AdamW.Hyper(0.9, 0.95, 1e-8, 0.1)));
+    private static Trainer<TokenDataset.Batch> trainer(LlamaModel m, Path dir) {
+        return trainer(m, dir, CFG, new AdamW(m.parameters(), new AdamW.Hyper(0.9, 0.95, 1e-8, 0.1)));
+    }
+
+    private static Trainer<TokenDataset.Batch> trainer(LlamaModel m, Path dir, TrainConfig cfg, AdamW opt) {
+        return new Trainer<>(new CausalLm(m), new TokenData(data(), cfg.batch(), cfg.seq(), cfg.evalBatches()), cfg, dir, opt);
     }
 
     @Test
     void resumeContinuesTheSameTrajectory(@TempDir Path tmp) throws Exception {
         LlamaModel straight = model();
-        Trainer.Summary a = trainer(straight, tmp.resolve("a")).run(false);
+        TrainSummary a = trainer(straight, tmp.resolve("a")).run(false);
 
         LlamaModel first = model();
-        Trainer crashing = trainer(first, tmp.resolve("b")).listener(new TrainListener() {
+        Trainer<TokenDataset.Batch> crashing = trainer(first, tmp.resolve("b")).listener(new TrainListener() {
             @Override
             public void onStep(StepStats s) {
                 if (s.step() == 5) throw new Crash(); // dies mid-way after the step-3 checkpoint
@@ -62,14 +68,14 @@ class TrainerResumeTest {
         Files.createDirectories(tmp.resolve("b/checkpoints/.step-0000006.tmp"));
         Files.createDirectories(tmp.resolve("b/checkpoints/step-0000004"));
         LlamaModel resumed = model();
-        Trainer.Summary b = trainer(resumed, tmp.resolve("b")).run(true);
+        TrainSummary b = trainer(resumed, tmp.resolve("b")).run(true);
 
         assertEquals(a.steps(), b.steps());
         List<Parameter> pa = straight.parameters(), pb = resumed.parameters();
         for (int i = 0; i < pa.size(); i++) {
             assertArrayEquals(pa.get(i).data(), pb.get(i).data(), 0f, pa.get(i).name() + " differs after resume");
         }
-        assertEquals(a.valLoss(), b.valLoss(), 0.0);
+        assertEquals(a.metric(CausalLm.VAL_LOSS), b.metric(CausalLm.VAL_LOSS), 0.0);
         List<String> la = Files.readAllLines(tmp.resolve("a/metrics.jsonl"));
         List<String> lb = Files.readAllLines(tmp.resolve("b/metrics.jsonl"));
         assertEquals(la.size(), lb.size(), "metrics hold each step once after resume");
@@ -97,7 +103,7 @@ class TrainerResumeTest {
     void nanLossStopsAndNamesTheStep(@TempDir Path tmp) {
         LlamaModel m = model();
         TrainConfig hot = new TrainConfig(4, 2, 16, 1, 1e30, 0.1, 0, 0, 0.9, 0.95, 1e-8, 0, 1, 1, 100, 1, 1, 7);
-        Trainer t = new Trainer(m, data(), hot, tmp, new AdamW(m.parameters(), AdamW.Hyper.defaults()));
+        Trainer<TokenDataset.Batch> t = trainer(m, tmp, hot, new AdamW(m.parameters(), AdamW.Hyper.defaults()));
         Lowrank4jException e = assertThrows(Lowrank4jException.class, () -> t.run(false));
         assertTrue(e.getMessage().matches(".*(loss|gradient norm) became .* at step \\d+.*"), e.getMessage());
     }

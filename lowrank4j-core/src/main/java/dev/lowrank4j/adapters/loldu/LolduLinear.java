@@ -6,12 +6,14 @@ import dev.lowrank4j.nn.Buffers;
 import dev.lowrank4j.nn.Linear;
 import dev.lowrank4j.nn.LinearLayer;
 import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.tensor.Accounted;
 import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.util.Rng;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * LoLDU (Shi et al., arXiv 2410.13618; ALGORITHMS §8): with W = P·L·D·U from
@@ -72,7 +74,7 @@ public final class LolduLinear implements LinearLayer {
         if (r > Math.min(m, n)) {
             throw new Lowrank4jException(modulePath + ": LoLDU rank must be <= min(out, in) = " + Math.min(m, n) + ", got " + r);
         }
-        float[] w = base.weight().data();
+        float[] w = base.storage().dequantize().data;
         LduDecomposition ldu = LduDecomposition.of(w, m, n);
         float[] l = new float[m * r], u = new float[r * n], dR = new float[r];
         for (int i = 0; i < m; i++) for (int j = 0; j < r; j++) l[i * r + j] = (float) ldu.lower[i * ldu.k + j];
@@ -90,21 +92,16 @@ public final class LolduLinear implements LinearLayer {
             }
         }
         for (int i = 0; i < w.length; i++) w[i] = (float) (w[i] - part[i]);
+        base.storage().assign(w);
         for (Parameter p : base.parameters()) p.setTrainable(false);
 
-        Parameter lower = frozen(modulePath + ".loldu.lower", new Tensor(l, m, r));
-        Parameter upper = frozen(modulePath + ".loldu.upper", new Tensor(u, r, n));
+        Parameter lower = Parameter.frozen(modulePath + ".loldu.lower", new Tensor(l, m, r));
+        Parameter upper = Parameter.frozen(modulePath + ".loldu.upper", new Tensor(u, r, n));
         Parameter z = new Parameter(modulePath + ".loldu.vector_z", Tensor.zeros(r));
         cfg.init().fill(z.data(), dR, new Rng(cfg.seed() * 0x9E3779B97F4A7C15L + modulePath.hashCode()));
         Parameter sigma = new Parameter(modulePath + ".loldu.scaling_factor", new Tensor(new float[]{sigma0}, 1));
         sigma.setTrainable(cfg.trainSigma());
         return new LolduLinear(modulePath, base, r, ldu.perm.clone(), lower, upper, z, sigma, dR);
-    }
-
-    private static Parameter frozen(String name, Tensor t) {
-        Parameter p = new Parameter(name, t);
-        p.setTrainable(false);
-        return p;
     }
 
     private static float[] toFloat(double[] a) {
@@ -170,6 +167,11 @@ public final class LolduLinear implements LinearLayer {
     }
 
     @Override
+    public Map<String, ? extends Accounted> buffers() {
+        return base.buffers();
+    }
+
+    @Override
     public Tensor forward(Tensor x) {
         checkUsable();
         if (x.rank() != 2 || x.dim(1) != in) {
@@ -230,13 +232,10 @@ public final class LolduLinear implements LinearLayer {
                 + Buffers.bytes(output);
     }
 
-    /**
-     * W ← W_res + σ·P·L_r·diag(z)·U_r in the base layer, which is returned to stand in this
-     * layer's place; this object must not be used afterwards.
-     */
-    public Linear mergeToLinear() {
+    /** W_res + σ·P·L_r·diag(z)·U_r as a new [out, in] tensor; the layer is unchanged. */
+    public Tensor mergedWeight() {
         checkUsable();
-        float[] w = base.weight().data(), l = lower.data(), u = upper.data(), zs = z.data();
+        float[] w = base.storage().dequantize().data, l = lower.data(), u = upper.data(), zs = z.data();
         float s = sigma.data()[0];
         float[] scaledLower = new float[out * r];
         for (int i = 0; i < out; i++) for (int j = 0; j < r; j++) scaledLower[i * r + j] = l[i * r + j] * s * zs[j];
@@ -246,6 +245,15 @@ public final class LolduLinear implements LinearLayer {
             int dst = perm[i] * in, src = i * in;
             for (int c = 0; c < in; c++) w[dst + c] += delta[src + c];
         }
+        return new Tensor(w, out, in);
+    }
+
+    /**
+     * W ← W_res + σ·P·L_r·diag(z)·U_r in the base layer, which is returned to stand in this
+     * layer's place; this object must not be used afterwards.
+     */
+    public Linear mergeToLinear() {
+        base.storage().assign(mergedWeight().data);
         consumed = true;
         return base;
     }

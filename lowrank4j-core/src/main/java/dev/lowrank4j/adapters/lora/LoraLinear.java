@@ -6,14 +6,17 @@ import dev.lowrank4j.nn.Buffers;
 import dev.lowrank4j.nn.Linear;
 import dev.lowrank4j.nn.LinearLayer;
 import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.tensor.Accounted;
 import dev.lowrank4j.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A frozen {@link Linear} plus a trainable low-rank update, as PEFT's {@code lora.Linear}:
+ * A frozen {@link Linear} (over any weight storage: float32, or a packed grid for QLoRA) plus a
+ * trainable low-rank update, as PEFT's {@code lora.Linear}:
  * <pre>
  *   y = base(x) + s · (dropout(x) · Aᵀ) · Bᵀ        A [r, in], B [out, r], s = alpha/r (or alpha/√r)
  * </pre>
@@ -152,6 +155,12 @@ public final class LoraLinear implements LinearLayer {
         return List.copyOf(ps);
     }
 
+    /** The base layer's packed weight tensors, if its storage has any. */
+    @Override
+    public Map<String, ? extends Accounted> buffers() {
+        return base.buffers();
+    }
+
     // ---------------------------------------------------------------- passes
 
     @Override
@@ -208,10 +217,14 @@ public final class LoraLinear implements LinearLayer {
 
     // ---------------------------------------------------------------- merging and unloading
 
-    /** W += s·B·A, in place; the forward then runs the base layer only. A no-op when already merged. */
+    /**
+     * W += s·B·A in the base's storage; the forward then runs the base layer only. A no-op when
+     * already merged. Over a packed storage the merged weight is rounded to its grid
+     * ({@link dev.lowrank4j.nn.storage.WeightStorage#lastRoundingError()} says by how much).
+     */
     public void merge() {
         if (merged) return;
-        addScaledDelta(base.weight().data(), 1f);
+        base.storage().addLowRank(scaling, loraB.data(), loraA.data(), r);
         merged = true;
     }
 
@@ -221,8 +234,7 @@ public final class LoraLinear implements LinearLayer {
      */
     public void safeMerge() {
         if (merged) return;
-        float[] w = base.weight().data();
-        float[] candidate = w.clone();
+        float[] candidate = base.storage().dequantize().data;
         addScaledDelta(candidate, 1f);
         for (float v : candidate) {
             if (!Float.isFinite(v)) {
@@ -230,14 +242,14 @@ public final class LoraLinear implements LinearLayer {
                         + "the layer was left unmerged");
             }
         }
-        System.arraycopy(candidate, 0, w, 0, w.length);
+        base.storage().assign(candidate);
         merged = true;
     }
 
     /** W −= s·B·A; a no-op when not merged. */
     public void unmerge() {
         if (!merged) return;
-        addScaledDelta(base.weight().data(), -1f);
+        base.storage().addLowRank(-scaling, loraB.data(), loraA.data(), r);
         merged = false;
     }
 
@@ -257,7 +269,7 @@ public final class LoraLinear implements LinearLayer {
      */
     public void unloadFraction(double fraction) {
         if (merged) throw new IllegalStateException(modulePath + ": cannot unload into the base weight while merged");
-        addScaledDelta(base.weight().data(), (float) fraction);
+        base.storage().addLowRank((float) (fraction * scaling), loraB.data(), loraA.data(), r);
     }
 
     /** ΔW = s·B·A as a new [out, in] tensor. */
@@ -267,7 +279,7 @@ public final class LoraLinear implements LinearLayer {
         return d;
     }
 
-    /** w [out, in] += factor·s·B·A, one GEMM accumulating into w. */
+    /** w [out, in] += factor·s·B·A, one GEMM accumulating into w (a float copy of the weight). */
     void addScaledDelta(float[] w, float factor) {
         Gemm.sgemm(false, false, out, in, r, factor * scaling, loraB.data(), 0, r, loraA.data(), 0, in, 1f, w, 0, in);
     }

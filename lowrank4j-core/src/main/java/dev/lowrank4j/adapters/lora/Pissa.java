@@ -28,7 +28,7 @@ final class Pissa {
             throw new Lowrank4jException(layer.modulePath() + ": PiSSA needs r <= min(out, in) = " + Math.min(m, n) + ", got r = " + r);
         }
         if (!(s > 0)) throw new Lowrank4jException(layer.modulePath() + ": PiSSA needs a positive scaling (lora_alpha > 0), got " + s);
-        float[] w = layer.base().weight().data();
+        float[] w = layer.base().storage().dequantize().data;
         DMatrixRMaj wd = new DMatrixRMaj(m, n);
         for (int i = 0; i < w.length; i++) wd.data[i] = w[i];
         SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(m, n, true, true, true);
@@ -42,5 +42,6 @@ final class Pissa {
             for (int i = 0; i < m; i++) b[i * r + k] = (float) (u.get(i, k) * root);
         }
         layer.addScaledDelta(w, -1f);
+        layer.base().storage().assign(w);
     }
 }

@@ -64,6 +64,23 @@ public final class PeftAdapter {
         return java.util.Collections.unmodifiableMap(tensors);
     }
 
+    /**
+     * The whole modules the adapter carries ({@code modules_to_save}, e.g. a classifier head) by
+     * parameter name without PEFT's prefix ({@code classifier.weight}).
+     */
+    public Map<String, Tensor> savedModules() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> {
+            if (isSavedModuleKey(k)) out.put(k.substring(KEY_PREFIX.length()), v);
+        });
+        return out;
+    }
+
+    private boolean isSavedModuleKey(String key) {
+        for (String m : config.modulesToSave()) if (key.startsWith(KEY_PREFIX + m + ".")) return true;
+        return false;
+    }
+
     /** Reads an adapter folder and checks it on its own terms (ranks of every factor). */
     public static PeftAdapter read(Path dir) {
         if (!Files.isDirectory(dir)) {
@@ -121,7 +138,7 @@ public final class PeftAdapter {
         }
         List<String> missing = expected.stream().filter(k -> !tensors.containsKey(k)).toList();
         Set<String> expectedSet = new HashSet<>(expected);
-        List<String> unexpected = tensors.keySet().stream().filter(k -> !expectedSet.contains(k)).toList();
+        List<String> unexpected = tensors.keySet().stream().filter(k -> !expectedSet.contains(k) && !isSavedModuleKey(k)).toList();
         List<String> shapes = new ArrayList<>();
         for (String p : paths) {
             LinearLayer l = linears.get(p);
@@ -156,18 +173,37 @@ public final class PeftAdapter {
      * bit-identical.
      */
     public static void save(Path dir, LoraAdapters adapters, String baseModelNameOrPath) {
-        save(dir, PeftConfig.of(adapters.config(), baseModelNameOrPath), adapters);
+        save(dir, PeftConfig.of(adapters.config(), baseModelNameOrPath), adapters, Map.of());
     }
 
-    public static void save(Path dir, PeftConfig config, LoraAdapters adapters) {
-        SafeTensorsWriter w = new SafeTensorsWriter();
+    /**
+     * As {@link #save(Path, LoraAdapters, String)} with an explicit config and the whole modules it
+     * names in {@code modules_to_save} ({@code modules}: parameter name → tensor, e.g. {@code classifier.weight}).
+     */
+    public static void save(Path dir, PeftConfig config, LoraAdapters adapters, Map<String, Tensor> modules) {
+        Map<String, Tensor[]> factors = new LinkedHashMap<>();
         for (LoraLinear l : adapters.layers()) {
             if (l.rank() != config.r()) {
                 throw new IllegalArgumentException(l.modulePath() + " has rank " + l.rank() + ", the config says " + config.r());
             }
-            w.putFloat(KEY_PREFIX + l.modulePath() + A_SUFFIX, l.loraA().value());
-            w.putFloat(KEY_PREFIX + l.modulePath() + B_SUFFIX, l.loraB().value());
+            factors.put(l.modulePath(), new Tensor[] {l.loraA().value(), l.loraB().value()});
         }
+        write(dir, config, factors, modules);
+    }
+
+    /** Writes factors {A [r, in], B [out, r]} by module path, plus whole modules, as a PEFT folder. */
+    public static void write(Path dir, PeftConfig config, Map<String, Tensor[]> factors, Map<String, Tensor> modules) {
+        SafeTensorsWriter w = new SafeTensorsWriter();
+        factors.forEach((path, ab) -> {
+            w.putFloat(KEY_PREFIX + path + A_SUFFIX, ab[0]);
+            w.putFloat(KEY_PREFIX + path + B_SUFFIX, ab[1]);
+        });
+        modules.forEach((name, t) -> {
+            if (config.modulesToSave().stream().noneMatch(m -> name.startsWith(m + "."))) {
+                throw new IllegalArgumentException(name + " is not in modules_to_save " + config.modulesToSave());
+            }
+            w.putFloat(KEY_PREFIX + name, t);
+        });
         w.write(dir.resolve(WEIGHTS_FILE));
         PeftConfigJson.write(dir.resolve(CONFIG_FILE), config);
     }

@@ -1,13 +1,10 @@
 package dev.lowrank4j.adapters.peft;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,9 +13,7 @@ import dev.lowrank4j.adapters.TargetModules;
 import dev.lowrank4j.adapters.lora.LoraInit;
 import dev.lowrank4j.util.Json;
 
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +28,6 @@ import java.util.TreeMap;
  * set with sorted keys and two-space indentation, as PEFT's {@code json.dumps(indent=2, sort_keys=True)}.
  */
 public final class PeftConfigJson {
-    private static final ObjectMapper STRICT = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /**
@@ -47,7 +40,6 @@ public final class PeftConfigJson {
             Map.entry("lora_bias", "lora_bias (a trainable bias on B)"),
             Map.entry("rank_pattern", "rank_pattern (per-module ranks)"),
             Map.entry("alpha_pattern", "alpha_pattern (per-module alphas)"),
-            Map.entry("modules_to_save", "modules_to_save (fully trained extra modules)"),
             Map.entry("layers_to_transform", "layers_to_transform"),
             Map.entry("layers_pattern", "layers_pattern"),
             Map.entry("exclude_modules", "exclude_modules"),
@@ -61,25 +53,11 @@ public final class PeftConfigJson {
     }
 
     public static PeftConfig read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
+        if (!Files.isRegularFile(file)) {
             throw new Lowrank4jException(file + ": file not found (a PEFT adapter folder holds adapter_config.json "
                     + "and adapter_model.safetensors)");
-        } catch (IOException e) {
-            throw new Lowrank4jException(file + ": cannot read (" + e.getMessage() + ")");
         }
-        JsonNode root;
-        try {
-            root = STRICT.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw new Lowrank4jException(file + " is not valid JSON: " + e.getOriginalMessage().replaceAll("\\s+", " "));
-        } catch (IOException e) {
-            throw new Lowrank4jException(file + ": cannot parse (" + e.getMessage() + ")");
-        }
-        if (!(root instanceof ObjectNode obj)) throw new Lowrank4jException(file + " must hold a JSON object");
-        return parse(obj, file.toString());
+        return parse(Json.readObjectFile(file), file.toString());
     }
 
     /** Validates and converts a parsed config; {@code where} prefixes every message. */
@@ -116,7 +94,8 @@ public final class PeftConfigJson {
             throw new Lowrank4jException(where + ": " + e.getMessage());
         }
         return new PeftConfig(nullableText(o, "task_type", where), r, alpha, dropout, targets(o, where), rslora, loraInit,
-                nullableText(o, "base_model_name_or_path", where), inference, nullableText(o, "peft_version", where));
+                nullableText(o, "base_model_name_or_path", where), inference, nullableText(o, "peft_version", where),
+                modulesToSave(o, where));
     }
 
     /** PEFT's "off" values: absent, null, false, an empty object or list. */
@@ -125,6 +104,21 @@ public final class PeftConfigJson {
         if (v.isBoolean()) return v.booleanValue();
         if (v.isContainerNode()) return !v.isEmpty();
         return true;
+    }
+
+    /** PEFT's modules_to_save: extra modules trained in full and saved beside the factors (a classifier head). */
+    private static List<String> modulesToSave(ObjectNode o, String where) {
+        JsonNode v = o.get("modules_to_save");
+        if (v == null || v.isNull()) return List.of();
+        if (!v.isArray()) throw new Lowrank4jException(where + ": modules_to_save must be a list of module names, found " + Json.show(v));
+        List<String> names = new ArrayList<>();
+        for (JsonNode n : v) {
+            if (!n.isTextual() || n.asText().isBlank()) {
+                throw new Lowrank4jException(where + ": modules_to_save entries must be module names, found " + Json.show(n));
+            }
+            names.add(n.asText());
+        }
+        return List.copyOf(names);
     }
 
     private static TargetModules targets(ObjectNode o, String where) {
@@ -196,7 +190,13 @@ public final class PeftConfigJson {
         f.put("lora_alpha", number(c.loraAlpha()));
         f.put("lora_bias", NODES.booleanNode(false));
         f.put("lora_dropout", NODES.numberNode(c.loraDropout()));
-        f.put("modules_to_save", NODES.nullNode());
+        if (c.modulesToSave().isEmpty()) {
+            f.put("modules_to_save", NODES.nullNode());
+        } else {
+            ArrayNode m = NODES.arrayNode();
+            c.modulesToSave().forEach(m::add);
+            f.put("modules_to_save", m);
+        }
         f.put("peft_type", NODES.textNode(PeftConfig.PEFT_TYPE));
         f.put("peft_version", text(c.peftVersion()));
         f.put("r", NODES.numberNode(c.r()));

@@ -4,6 +4,7 @@ import dev.lowrank4j.nn.ModuleHost;
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.nn.LinearLayer;
 import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.nn.TransformerBlock;
 import dev.lowrank4j.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ public final class BertEncoder implements ModuleHost {
         Map<String, LinearLayer> out = new LinkedHashMap<>();
         for (int i = 0; i < layers.size(); i++) {
             String prefix = "encoder.layer." + i + ".";
-            layers.get(i).linears().forEach((k, v) -> out.put(prefix + k, v));
+            layers.get(i).localLinears().forEach((k, v) -> out.put(prefix + k, v));
         }
         return Collections.unmodifiableMap(out);
     }
@@ -115,6 +116,16 @@ public final class BertEncoder implements ModuleHost {
     }
 
     // ---------------------------------------------------------------- passes
+
+    /** The encoder layers, in order, each runnable and differentiable on its own. */
+    public List<TransformerBlock> blocks() {
+        return List.copyOf(layers);
+    }
+
+    /** Embeddings (words + positions + token types, LayerNorm) of ids [batch·seq]: what layer 0 reads. */
+    public Tensor embed(int[] ids, int[] tokenTypes, int batch, int seq) {
+        return embeddings.forward(ids, tokenTypes, batch, seq);
+    }
 
     /**
      * Token ids, attention mask (1 = token, 0 = padding; null = all tokens) and token types (null = all

@@ -4,6 +4,7 @@ import dev.lowrank4j.nn.Buffers;
 import dev.lowrank4j.nn.Linear;
 import dev.lowrank4j.nn.LinearLayer;
 import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.nn.TransformerBlock;
 import dev.lowrank4j.nn.VectorMath;
 import dev.lowrank4j.tensor.Tensor;
 
@@ -21,7 +22,7 @@ import java.util.Map;
  * The six linears are held as {@link LinearLayer}s under their local module paths
  * ({@code attention.self.query}, …, {@code output.dense}) so adapters can replace them.
  */
-public final class BertLayer {
+public final class BertLayer implements TransformerBlock {
     private final String prefix;
     private final int hidden;
     private final int intermediateSize;
@@ -56,7 +57,7 @@ public final class BertLayer {
     }
 
     /** The six linears by local path, in transformers' module order. */
-    Map<String, LinearLayer> linears() {
+    Map<String, LinearLayer> localLinears() {
         Map<String, LinearLayer> out = new LinkedHashMap<>();
         out.put("attention.self.query", attention.projection("query"));
         out.put("attention.self.key", attention.projection("key"));
@@ -84,10 +85,28 @@ public final class BertLayer {
         }
     }
 
+    @Override
+    public String path() {
+        return prefix;
+    }
+
+    @Override
+    public Map<String, LinearLayer> linears() {
+        Map<String, LinearLayer> out = new LinkedHashMap<>();
+        localLinears().forEach((k, v) -> out.put(prefix + "." + k, v));
+        return out;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Context context) {
+        return forward(x, PaddingMask.of(context.attentionMask(), context.batch(), context.seq()));
+    }
+
     /** Parameters in transformers' named_parameters order. */
-    List<Parameter> parameters() {
+    @Override
+    public List<Parameter> parameters() {
         List<Parameter> out = new ArrayList<>();
-        Map<String, LinearLayer> l = linears();
+        Map<String, LinearLayer> l = localLinears();
         out.addAll(l.get("attention.self.query").parameters());
         out.addAll(l.get("attention.self.key").parameters());
         out.addAll(l.get("attention.self.value").parameters());
@@ -115,7 +134,8 @@ public final class BertLayer {
     }
 
     /** dy [N, hidden] → dx [N, hidden] (layer-owned); adds every parameter gradient. */
-    Tensor backward(Tensor dy) {
+    @Override
+    public Tensor backward(Tensor dy) {
         int n = dy.dim(0);
         Tensor dOutputSum = outputNorm.backward(dy);
         Tensor dh = intermediate.backward(gelu.backward(output.backward(dOutputSum)));

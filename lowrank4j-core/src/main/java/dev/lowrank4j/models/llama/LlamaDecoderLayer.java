@@ -5,7 +5,15 @@ import dev.lowrank4j.nn.CausalSelfAttention;
 import dev.lowrank4j.nn.RmsNorm;
 import dev.lowrank4j.nn.SwiGluMlp;
 import dev.lowrank4j.nn.VectorMath;
+import dev.lowrank4j.nn.LinearLayer;
+import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.nn.TransformerBlock;
 import dev.lowrank4j.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One pre-norm LLaMA block: h = x + attn(norm₁(x)); out = h + mlp(norm₂(h)).
@@ -14,7 +22,8 @@ import dev.lowrank4j.tensor.Tensor;
  * dL/dx in the same buffer. Each norm adds its input gradient straight into that buffer, which is
  * exactly the residual sum, so the block needs no gradient buffers of its own.
  */
-final class LlamaDecoderLayer {
+final class LlamaDecoderLayer implements TransformerBlock {
+    private final String path;
     final RmsNorm inputNorm;
     final CausalSelfAttention attention;
     final RmsNorm postAttentionNorm;
@@ -22,8 +31,10 @@ final class LlamaDecoderLayer {
 
     private Tensor afterAttention; // h, kept: it is the residual input of the MLP half
     private Tensor output;
+    private Tensor blockGrad;
 
-    LlamaDecoderLayer(RmsNorm inputNorm, CausalSelfAttention attention, RmsNorm postAttentionNorm, SwiGluMlp mlp) {
+    LlamaDecoderLayer(String path, RmsNorm inputNorm, CausalSelfAttention attention, RmsNorm postAttentionNorm, SwiGluMlp mlp) {
+        this.path = path;
         this.inputNorm = inputNorm;
         this.attention = attention;
         this.postAttentionNorm = postAttentionNorm;
@@ -42,8 +53,45 @@ final class LlamaDecoderLayer {
         return output;
     }
 
+    @Override
+    public Tensor forward(Tensor x, Context context) {
+        return forward(x, context.batch(), context.seq());
+    }
+
+    /** The block alone: dy is copied, so the caller's tensor is left as it was. */
+    @Override
+    public Tensor backward(Tensor dy) {
+        blockGrad = Buffers.matrix(blockGrad, dy.dim(0), dy.dim(1));
+        System.arraycopy(dy.data, 0, blockGrad.data, 0, dy.data.length);
+        backwardInPlace(blockGrad);
+        return blockGrad;
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    /** q, k, v, o, gate, up, down, then the two norms (transformers' order). */
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> out = new ArrayList<>();
+        for (LinearLayer l : linears().values()) out.addAll(l.parameters());
+        out.add(inputNorm.weight());
+        out.add(postAttentionNorm.weight());
+        return out;
+    }
+
+    @Override
+    public Map<String, LinearLayer> linears() {
+        Map<String, LinearLayer> out = new LinkedHashMap<>();
+        attention.projections().forEach((k, v) -> out.put(path + ".self_attn." + k, v));
+        mlp.projections().forEach((k, v) -> out.put(path + ".mlp." + k, v));
+        return out;
+    }
+
     /** On entry residualGrad = dL/d(out); on return dL/dx. */
-    void backward(Tensor residualGrad) {
+    void backwardInPlace(Tensor residualGrad) {
         postAttentionNorm.backwardInto(mlp.backward(residualGrad), residualGrad);
         inputNorm.backwardInto(attention.backward(residualGrad), residualGrad);
     }

@@ -13,6 +13,7 @@ import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.nn.RmsNorm;
 import dev.lowrank4j.nn.RotaryEmbedding;
 import dev.lowrank4j.nn.SwiGluMlp;
+import dev.lowrank4j.nn.TransformerBlock;
 import dev.lowrank4j.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ public final class LlamaModel implements ModuleHost {
                 Linear.create(attn + ".v_proj", d, kvDim, false), Linear.create(attn + ".o_proj", qDim, d, false));
         var feedForward = new SwiGluMlp(mlp, d, ff, Linear.create(mlp + ".gate_proj", d, ff, false),
                 Linear.create(mlp + ".up_proj", d, ff, false), Linear.create(mlp + ".down_proj", ff, d, false));
-        return new LlamaDecoderLayer(
+        return new LlamaDecoderLayer(prefix,
                 new RmsNorm(new Parameter(prefix + ".input_layernorm.weight", Tensor.zeros(d)), config.rmsNormEps()),
                 attention,
                 new RmsNorm(new Parameter(prefix + ".post_attention_layernorm.weight", Tensor.zeros(d)), config.rmsNormEps()),
@@ -118,11 +119,7 @@ public final class LlamaModel implements ModuleHost {
         Set<Parameter> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Parameter> out = new ArrayList<>();
         addOnce(out, seen, List.of(embedding.weight()));
-        for (LlamaDecoderLayer layer : layers) {
-            for (LinearLayer l : layer.attention.projections().values()) addOnce(out, seen, l.parameters());
-            for (LinearLayer l : layer.mlp.projections().values()) addOnce(out, seen, l.parameters());
-            addOnce(out, seen, List.of(layer.inputNorm.weight(), layer.postAttentionNorm.weight()));
-        }
+        for (LlamaDecoderLayer layer : layers) addOnce(out, seen, layer.parameters());
         addOnce(out, seen, List.of(finalNorm.weight()));
         addOnce(out, seen, lmHead.parameters());
         return out;
@@ -145,12 +142,7 @@ public final class LlamaModel implements ModuleHost {
      */
     public Map<String, LinearLayer> linears() {
         Map<String, LinearLayer> out = new LinkedHashMap<>();
-        for (int i = 0; i < layers.size(); i++) {
-            LlamaDecoderLayer layer = layers.get(i);
-            String prefix = "model.layers." + i;
-            layer.attention.projections().forEach((k, v) -> out.put(prefix + ".self_attn." + k, v));
-            layer.mlp.projections().forEach((k, v) -> out.put(prefix + ".mlp." + k, v));
-        }
+        for (LlamaDecoderLayer layer : layers) out.putAll(layer.linears());
         out.put(LM_HEAD, lmHead);
         return Collections.unmodifiableMap(out);
     }
@@ -172,14 +164,29 @@ public final class LlamaModel implements ModuleHost {
 
     // ---------------------------------------------------------------- training passes
 
+    /** The decoder layers, in order, each runnable and differentiable on its own. */
+    public List<TransformerBlock> blocks() {
+        return List.copyOf(layers);
+    }
+
+    /** Token embeddings of ids [batch·seq]: the hidden states block 0 reads. */
+    public Tensor embed(int[] ids) {
+        return embedding.forward(ids);
+    }
+
+    /** The final norm and LM head on hidden states [N, hidden] → logits [N, vocab] (no loss, no cache for backward of the blocks). */
+    public Tensor head(Tensor hidden) {
+        return lmHead.forward(finalNorm.forward(hidden));
+    }
+
     /** ids [batch·seq] row-major → logits [batch·seq, vocab]; caches activations for backward. */
     public Tensor forward(int[] ids, int batch, int seq) {
         if (batch < 1 || seq < 1 || ids.length != (long) batch * seq) {
             throw new Lowrank4jException("expected batch·seq = " + batch + "·" + seq + " token ids, got " + ids.length);
         }
-        Tensor h = embedding.forward(ids);
+        Tensor h = embed(ids);
         for (LlamaDecoderLayer layer : layers) h = layer.forward(h, batch, seq);
-        Tensor logits = lmHead.forward(finalNorm.forward(h));
+        Tensor logits = head(h);
         lastRows = ids.length;
         return logits;
     }
@@ -206,7 +213,7 @@ public final class LlamaModel implements ModuleHost {
         residualGrad = Buffers.matrix(residualGrad, lastRows, config.hiddenSize());
         residualGrad.zero();
         finalNorm.backwardInto(normedGrad, residualGrad);
-        for (int i = layers.size() - 1; i >= 0; i--) layers.get(i).backward(residualGrad);
+        for (int i = layers.size() - 1; i >= 0; i--) layers.get(i).backwardInPlace(residualGrad);
         embedding.backward(residualGrad);
     }
 

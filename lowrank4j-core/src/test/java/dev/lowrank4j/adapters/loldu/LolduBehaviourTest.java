@@ -2,13 +2,13 @@ package dev.lowrank4j.adapters.loldu;
 
 import dev.lowrank4j.adapters.LowRankRegression;
 import dev.lowrank4j.adapters.TargetModules;
-import dev.lowrank4j.adapters.TinyAdam;
 import dev.lowrank4j.adapters.lora.LoraConfig;
 import dev.lowrank4j.adapters.lora.LoraInit;
 import dev.lowrank4j.adapters.lora.LoraLinear;
 import dev.lowrank4j.nn.LinearLayer;
 import dev.lowrank4j.nn.Linear;
 import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.optim.AdamW;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -67,10 +67,11 @@ class LolduBehaviourTest {
     }
 
     private static double train(LinearLayer layer, LowRankRegression task, List<Parameter> params) {
-        TinyAdam adam = new TinyAdam(params);
+        AdamW adam = new AdamW(params, AdamW.Hyper.defaults());
         for (int step = 0; step < STEPS; step++) {
             task.lossAndBackward(layer);
             adam.step(LR * (1 - (double) step / STEPS)); // linear decay lets Adam settle instead of hovering
+            params.forEach(Parameter::zeroGrad);
         }
         return task.loss(layer);
     }

@@ -86,7 +86,7 @@ class PeftAdapterTest {
             assertEquals(trained.layer(p).scaling(), loaded.layer(p).scaling());
         }
         Path second = tmp.resolve("second");
-        PeftAdapter.save(second, read.config(), loaded);
+        PeftAdapter.save(second, read.config(), loaded, java.util.Map.of());
         for (String f : List.of(PeftAdapter.CONFIG_FILE, PeftAdapter.WEIGHTS_FILE)) {
             assertArrayEquals(Files.readAllBytes(first.resolve(f)), Files.readAllBytes(second.resolve(f)), f);
         }

@@ -3,7 +3,6 @@ package dev.lowrank4j.adapters.plora;
 import dev.lowrank4j.adapters.AdapterTestSupport.FakeHost;
 import dev.lowrank4j.adapters.LowRankRegression;
 import dev.lowrank4j.adapters.TargetModules;
-import dev.lowrank4j.adapters.TinyAdam;
 import dev.lowrank4j.adapters.lora.LoraAdapters;
 import dev.lowrank4j.adapters.lora.LoraConfig;
 import dev.lowrank4j.adapters.lora.LoraInit;
@@ -12,9 +11,11 @@ import dev.lowrank4j.adapters.lora.LoraLinear;
 import dev.lowrank4j.nn.GradCheck;
 import dev.lowrank4j.nn.Linear;
 import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.optim.AdamW;
 import dev.lowrank4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -164,15 +165,14 @@ class PeriodicLoraTest {
                     LowRankRegression.randomLowRank(D, DELTA_RANK, DELTA_SCALE, rng), D);
             LoraAdapters lora = single(base, 11);
             LoraLinear layer = lora.layer(PATH);
-            TinyAdam adam = new TinyAdam(lora.trainableParameters());
+            List<Parameter> params = lora.trainableParameters();
+            AdamW adam = new AdamW(params, AdamW.Hyper.defaults()); // the production optimizer and its resetState
             PeriodicLora plora = new PeriodicLora(lora, PloraConfig.everySteps(STEPS_PER_STAGE, 12));
             for (long step = 1; step <= (long) STAGES * STEPS_PER_STAGE; step++) {
                 task.lossAndBackward(layer);
                 adam.step(LR);
-                if (periodic) {
-                    PeriodicLora.StepOutcome o = plora.afterStep(step);
-                    for (Parameter p : o.resetOptimizerState()) adam.reset(p);
-                }
+                params.forEach(Parameter::zeroGrad);
+                if (periodic) adam.resetState(plora.afterStep(step).resetOptimizerState());
             }
             double loss = task.loss(layer);
             float[] w = task.effectiveWeight(layer);

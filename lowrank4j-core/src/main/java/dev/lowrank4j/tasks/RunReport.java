@@ -1,0 +1,39 @@
+package dev.lowrank4j.tasks;
+
+import dev.lowrank4j.report.HtmlReport;
+import dev.lowrank4j.report.RunMetrics;
+import dev.lowrank4j.report.Series;
+import dev.lowrank4j.train.Trainer;
+import dev.lowrank4j.train.TrainSummary;
+import dev.lowrank4j.util.Json;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The self-contained {@code report.html} every run folder gets: what ran, the loss curves (training
+ * and every evaluation loss), the other evaluation metrics, and the memory ledger.
+ */
+public final class RunReport {
+    public static final String FILE = "report.html";
+
+    private RunReport() {}
+
+    public static void write(Path runDir, String title, String description, String lossUnit, TrainSummary summary) {
+        RunMetrics.Curves c = RunMetrics.read(runDir.resolve(Trainer.METRICS_FILE));
+        HtmlReport html = new HtmlReport(title);
+        html.paragraph(description);
+        List<Series> losses = new ArrayList<>(List.of(new Series("train", c.trainLoss())));
+        List<Series> others = new ArrayList<>();
+        for (Map.Entry<String, List<double[]>> e : c.evaluations().entrySet()) {
+            if (e.getKey().endsWith("_perplexity")) continue; // the same curve as the loss, exponentiated
+            (e.getKey().endsWith("_loss") ? losses : others).add(new Series(e.getKey(), e.getValue()));
+        }
+        html.chart("Loss", "step", lossUnit, losses);
+        if (!others.isEmpty()) html.chart("Evaluation", "step", "value", others);
+        html.preformatted("final evaluation: " + summary.metrics().describe() + "\n\nmemory by category\n" + summary.memory().format());
+        Json.writeStringAtomically(runDir.resolve(FILE), html.render());
+    }
+}

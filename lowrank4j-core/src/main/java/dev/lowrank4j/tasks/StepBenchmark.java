@@ -1,0 +1,96 @@
+package dev.lowrank4j.tasks;
+
+import dev.lowrank4j.kernels.Gemm;
+import dev.lowrank4j.kernels.Parallel;
+import dev.lowrank4j.models.llama.LlamaModel;
+import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.optim.Optimizer;
+import dev.lowrank4j.train.TrainConfig;
+import dev.lowrank4j.util.Rng;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Median wall time of one full training step (forward, backward, AdamW) on random tokens, the
+ * same measurement as shared/peers/torch_llama_step.py so the two can be compared directly.
+ */
+public final class StepBenchmark {
+    private StepBenchmark() {}
+
+    public record Result(ModelShape shape, int batch, int seq, int threads, String gemm, String method, int steps,
+                         double medianMs, double meanMs, double minMs, double maxMs, double gflopPerStep,
+                         long parameters) {
+        public double tokensPerSecond() {
+            return batch * (double) seq / (medianMs / 1e3);
+        }
+
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("median_ms", medianMs);
+            m.put("mean_ms", meanMs);
+            m.put("min_ms", minMs);
+            m.put("max_ms", maxMs);
+            m.put("tokens_per_second", tokensPerSecond());
+            m.put("gflop_per_step", gflopPerStep);
+            m.put("effective_gflops", gflopPerStep / (medianMs / 1e3));
+            m.put("steps", steps);
+            m.put("threads", threads);
+            m.put("gemm", gemm);
+            m.put("method", method);
+            m.put("parameters", parameters);
+            m.put("vocab", shape.vocab());
+            m.put("dim", shape.dim());
+            m.put("layers", shape.layers());
+            m.put("heads", shape.heads());
+            m.put("hidden", shape.hidden());
+            m.put("seq", seq);
+            m.put("batch", batch);
+            return m;
+        }
+    }
+
+    /** FLOPs per step by the peer script's estimate: 6·(dense params)·tokens + 12·B·T²·D·L. */
+    public static double flopsPerStep(ModelShape s, int batch, int seq, long params) {
+        long dense = params - (long) s.vocab() * s.dim();
+        return 6.0 * dense * batch * seq + 12.0 * batch * (double) seq * seq * s.dim() * s.layers();
+    }
+
+    public static Result run(ModelShape shape, int batch, int seq, int warmup, int steps) {
+        return run(shape, batch, seq, warmup, steps, PretrainMethod.defaults(PretrainMethod.Kind.FULL));
+    }
+
+    /**
+     * Times {@code steps} training steps after {@code warmup} untimed ones, with the optimizer of
+     * {@code method} (AdamW for full; GaLore/Fira refresh their projectors at optimizer steps 0, T, 2T…,
+     * so the mean over T timed steps includes one refresh).
+     */
+    public static Result run(ModelShape shape, int batch, int seq, int warmup, int steps, PretrainMethod method) {
+        LlamaModel model = new LlamaModel(shape.toConfig(), 0);
+        method.prepare(model, 0);
+        TrainConfig t = TrainConfig.builder().steps(1).batch(batch).seq(seq).lr(3e-4).warmup(0).weightDecay(0.1).clip(0).seed(0).build();
+        Optimizer opt = method.optimizer(model, t);
+        Rng rng = new Rng(1);
+        int[] ids = new int[batch * seq], tg = new int[batch * seq];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = rng.nextInt(shape.vocab());
+            tg[i] = rng.nextInt(shape.vocab());
+        }
+        double[] ms = new double[steps];
+        for (int i = 0; i < warmup + steps; i++) {
+            long t0 = System.nanoTime();
+            model.zeroGrad();
+            model.lossAndBackward(ids, tg, batch, seq);
+            opt.step(3e-4);
+            if (i >= warmup) ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
+        }
+        double[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        double median = steps % 2 == 1 ? sorted[steps / 2] : 0.5 * (sorted[steps / 2 - 1] + sorted[steps / 2]);
+        double mean = Arrays.stream(ms).average().orElse(Double.NaN);
+        long params = model.parameters().stream().distinct().mapToLong(Parameter::numel).sum();
+        return new Result(shape, batch, seq, Parallel.threads(), Gemm.kernel().name(), method.id(), steps, median, mean,
+                sorted[0], sorted[steps - 1], flopsPerStep(shape, batch, seq, params) / 1e9, params);
+    }
+}
