@@ -1,7 +1,12 @@
 package dev.lowrank4j.linalg;
 
-/** The full thin SVD in double (EJML), truncated to the top r triplets. Ignores the seed. */
-final class ExactSvd implements TopSvd {
+import java.util.Arrays;
+
+/**
+ * The exact path without native code: EJML's full thin SVD in double, truncated to the top r
+ * triplets. In double: EJML's float SVD is clearly less accurate than LAPACK's (DESIGN.md). Ignores the seed.
+ */
+final class EjmlExactSvd implements TopSvd {
     @Override
     public SingularTriplets top(float[] a, int rows, int cols, int rank, long seed, String name) {
         TopSvd.checkArguments(a, rows, cols, rank, name);
@@ -17,6 +22,12 @@ final class ExactSvd implements TopSvd {
         for (int j = 0; j < rank; j++) {
             for (int c = 0; c < cols; c++) vt[j * cols + c] = (float) svd.v()[c * k + j];
         }
-        return new SingularTriplets(rows, cols, rank, u, java.util.Arrays.copyOf(svd.s(), rank), vt);
+        SignConvention.apply(u, rows, rank, vt, cols);
+        return new SingularTriplets(rows, cols, rank, u, Arrays.copyOf(svd.s(), rank), vt);
+    }
+
+    @Override
+    public String describe() {
+        return "exact (EJML, double)";
     }
 }
