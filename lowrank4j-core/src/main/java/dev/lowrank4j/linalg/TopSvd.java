@@ -32,14 +32,17 @@ public interface TopSvd {
         return exactNative().orElseGet(TopSvd::exactJava);
     }
 
-    /** Full thin SVD in double through EJML, truncated: always there, several times slower than LAPACK. */
+    /** Pure Java: double Gram matrix of the shorter side and EJML's symmetric eigen-solver. Always there. */
     static TopSvd exactJava() {
-        return new EjmlExactSvd();
+        return new GramTopSvd(new JavaGramEigen());
     }
 
-    /** LAPACK {@code sgesdd} of the system OpenBLAS through FFM; empty when no such library was found. */
+    /**
+     * The same algorithm on the system OpenBLAS through FFM ({@code cblas_dsyrk}, LAPACK
+     * {@code dsyevr}); empty when no such library was found.
+     */
     static Optional<TopSvd> exactNative() {
-        return LapackSvd.available() ? Optional.of(LapackSvd.create()) : Optional.empty();
+        return LapackGramEigen.available() ? Optional.of(new GramTopSvd(LapackGramEigen.create())) : Optional.empty();
     }
 
     /**

@@ -3,10 +3,11 @@ package dev.lowrank4j.linalg;
 import java.util.Arrays;
 
 /**
- * The exact path without native code: EJML's full thin SVD in double, truncated to the top r
- * triplets. In double: EJML's float SVD is clearly less accurate than LAPACK's (DESIGN.md). Ignores the seed.
+ * The tests' reference: EJML's full thin SVD in double, truncated to the top r triplets, in the
+ * package's sign convention. Independent of the Gram-matrix route the exact paths take, and
+ * slow (it computes all min(rows, cols) triplets). Ignores the seed.
  */
-final class EjmlExactSvd implements TopSvd {
+public final class FullSvdReference implements TopSvd {
     @Override
     public SingularTriplets top(float[] a, int rows, int cols, int rank, long seed, String name) {
         TopSvd.checkArguments(a, rows, cols, rank, name);
@@ -28,6 +29,6 @@ final class EjmlExactSvd implements TopSvd {
 
     @Override
     public String describe() {
-        return "exact (EJML, double)";
+        return "reference (EJML full SVD, double)";
     }
 }
