@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Writes lowrank4j-core/src/test/resources/galore-reference/galore_reference.safetensors.
 
-Runs the GaLore authors' own projector and AdamW (jiaweizzhao/GaLore, galore_torch/) on small
+Runs the GaLore authors' own projector and AdamW (jiaweizzhao/GaLore galore_torch/, commit
+2cc66f8) and the Fira authors' AdamW (xichen-fy/Fira optimizer_torch/, commit 5c28b13) on small
 Gaussian gradients. torch.linalg.svd returns singular vectors with arbitrary signs, and GaLore's
 moments carried across a refresh are not sign-invariant, so the SVD the authors' code calls is
 wrapped to return lowrank4j's convention: in each left singular vector the entry of largest
 magnitude is positive (lowest index on a tie), the right vector flipped with it.
 
-Usage: python3 galore_reference.py GALORE_CHECKOUT OUTPUT.safetensors
-(GALORE_CHECKOUT is a directory holding galore_torch/.) Needs torch; the build never runs this.
+Usage: python3 galore_reference.py GALORE_CHECKOUT FIRA_CHECKOUT OUTPUT.safetensors
+(directories holding galore_torch/ and optimizer_torch/). Needs torch; the build never runs this.
 """
 import json
 import struct
@@ -24,16 +25,22 @@ sys.modules["transformers"] = types.ModuleType("transformers")
 sys.modules["transformers.utils"] = types.ModuleType("transformers.utils")
 sys.modules["transformers.utils.versions"] = versions
 
-# galore_torch/__init__.py also imports the 8-bit and tensor (tensorly) variants, unused for
-# matrices: load the package without it and stub the tensor projector.
-package = types.ModuleType("galore_torch")
-package.__path__ = [sys.argv[1] + "/galore_torch"]
-sys.modules["galore_torch"] = package
+
+def package_without_init(name, directory):
+    """The packages' __init__.py import optional extras (8-bit, tensorly, RMSProp): skip them."""
+    package = types.ModuleType(name)
+    package.__path__ = [directory + "/" + name]
+    sys.modules[name] = package
+
+
+package_without_init("galore_torch", sys.argv[1])
 tensor_projector = types.ModuleType("galore_torch.galore_projector_tensor")
-tensor_projector.GaLoreProjectorTensor = None
+tensor_projector.GaLoreProjectorTensor = None  # only for >2-D parameters
 sys.modules["galore_torch.galore_projector_tensor"] = tensor_projector
+package_without_init("optimizer_torch", sys.argv[2])
 from galore_torch.adamw import AdamW  # noqa: E402
 from galore_torch.galore_projector import GaLoreProjector  # noqa: E402
+from optimizer_torch.fira_adamw import AdamW as FiraAdamW  # noqa: E402
 
 RANK, GAP, SCALE, LR, WEIGHT_DECAY, STEPS = 4, 2, 0.25, 0.01, 0.01, 5
 SHAPES = {"wide": (24, 40), "tall": (40, 24)}
@@ -65,20 +72,36 @@ torch.manual_seed(20261201)
 
 tensors, meta = {}, {"rank": RANK, "update_gap": GAP, "scale": SCALE, "lr": LR, "weight_decay": WEIGHT_DECAY,
                      "steps": STEPS, "betas": "0.9,0.999", "eps": 1e-6, "proj_type": "std",
-                     "source": "jiaweizzhao/GaLore galore_torch (adamw.py, galore_projector.py)"}
+                     "source": "jiaweizzhao/GaLore 2cc66f8 galore_torch; xichen-fy/Fira 5c28b13 optimizer_torch"}
+
+
+def run(optimizer, group, prefix, w0, grads):
+    """Steps the authors' optimizer on the gradients, records W after each step; returns each refresh's matrix."""
+    w = torch.nn.Parameter(w0.clone())
+    opt = optimizer([dict(group, params=[w])], lr=LR, weight_decay=WEIGHT_DECAY, no_deprecation_warning=True)
+    projectors = {}
+    for step, g in enumerate(grads):
+        w.grad = g.clone()
+        opt.step()
+        tensors[f"{prefix}.weight.{step + 1}"] = w.detach().clone()
+        if step % GAP == 0:  # the authors' code refreshed the projector at this step
+            projectors[step] = opt.state[w]["projector"].ortho_matrix.clone()
+    return projectors
+
+
 for name, (rows, cols) in SHAPES.items():
     grads = [torch.randn(rows, cols) for _ in range(STEPS)]
-    w = torch.nn.Parameter(0.5 * torch.randn(rows, cols))
-    tensors[f"{name}.weight.0"] = w.detach().clone()
-    opt = AdamW([{"params": [w], "rank": RANK, "update_proj_gap": GAP, "scale": SCALE, "proj_type": "std"}],
-                lr=LR, weight_decay=WEIGHT_DECAY, no_deprecation_warning=True)
-    for step in range(STEPS):
-        tensors[f"{name}.grad.{step}"] = grads[step]
-        w.grad = grads[step].clone()
-        opt.step()
-        tensors[f"{name}.weight.{step + 1}"] = w.detach().clone()
-        if step % GAP == 0:  # the projector the authors' code refreshed at this step
-            tensors[f"{name}.projector.{step}"] = opt.state[w]["projector"].ortho_matrix.clone()
+    w0 = 0.5 * torch.randn(rows, cols)
+    tensors[f"{name}.weight.0"] = w0
+    for step, g in enumerate(grads):
+        tensors[f"{name}.grad.{step}"] = g
+    galore = run(AdamW, {"rank": RANK, "update_proj_gap": GAP, "scale": SCALE, "proj_type": "std"},
+                 f"galore.{name}", w0, grads)
+    fira = run(FiraAdamW, {"rank": RANK, "update_proj_gap": GAP, "alpha": SCALE, "proj_type": "std"},
+               f"fira.{name}", w0, grads)
+    for step, matrix in galore.items():
+        assert torch.equal(matrix, fira[step])  # Fira's projector is GaLore's: store it once
+        tensors[f"{name}.projector.{step}"] = matrix
     # the projector alone, on the first gradient (what GaLoreProjector.refresh must reproduce)
     alone = GaLoreProjector(RANK, update_proj_gap=GAP, scale=SCALE, proj_type="std")
     alone.project(grads[0], 0)
@@ -101,5 +124,5 @@ def write_safetensors(path, named, metadata):
             f.write(blob)
 
 
-write_safetensors(sys.argv[2], tensors, meta)
-print(f"wrote {len(tensors)} tensors to {sys.argv[2]}")
+write_safetensors(sys.argv[3], tensors, meta)
+print(f"wrote {len(tensors)} tensors to {sys.argv[3]}")

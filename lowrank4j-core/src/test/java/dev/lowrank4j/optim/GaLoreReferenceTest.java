@@ -10,15 +10,15 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Against the GaLore authors' own code: projector matrices and a 5-step AdamW trajectory
- * (refreshes at steps 0, 2, 4) on Gaussian gradients, from
- * scripts/reference/galore_reference.py. The fixture's SVD signs were put in lowrank4j's
+ * Against the GaLore and Fira authors' own code: projector matrices and 5-step AdamW trajectories
+ * (refreshes at steps 0, 2, 4) on Gaussian gradients, from scripts/reference/galore_reference.py. The fixture's SVD signs were put in lowrank4j's
  * convention, so vectors are compared entry by entry, not only as subspaces.
  */
 class GaLoreReferenceTest {
@@ -61,13 +61,16 @@ class GaLoreReferenceTest {
     }
 
     @Test
-    void trajectoryMatchesTheAuthorsAdamW() throws Exception {
+    void trajectoriesMatchTheAuthorsGaLoreAndFira() throws Exception {
         try (SafeTensorsFile f = fixture()) {
             for (TopSvd svd : exactPaths()) {
-                for (String shape : SHAPES) {
-                    double error = trajectoryError(f, shape, svd);
-                    System.out.printf("GaLoreReferenceTest: %s, %s: worst step error %.2e (of a step)%n", svd.describe(), shape, error);
-                    assertTrue(error < TRAJECTORY_TOL, svd.describe() + ", " + shape + ": " + error);
+                for (String method : new String[] {"galore", "fira"}) {
+                    for (String shape : SHAPES) {
+                        double error = trajectoryError(f, method, shape, svd);
+                        System.out.printf(Locale.ROOT, "GaLoreReferenceTest: %s %s, %s: worst error %.2e of a step%n",
+                                method, shape, svd.describe(), error);
+                        assertTrue(error < TRAJECTORY_TOL, method + " " + shape + ", " + svd.describe() + ": " + error);
+                    }
                 }
             }
         }
@@ -87,14 +90,17 @@ class GaLoreReferenceTest {
                     }
                     return t;
                 };
-                double error = trajectoryError(f, shape, flipsSecond);
+                double error = trajectoryError(f, "galore", shape, flipsSecond);
                 assertTrue(error > 100 * TRAJECTORY_TOL, shape + ": a sign flip moved the trajectory only by " + error);
             }
         }
     }
 
-    /** Runs GaLoreAdamW on the fixture's gradients; worst max |W − W_ref| over the run, in units of that step's largest change. */
-    private static double trajectoryError(SafeTensorsFile f, String shape, TopSvd svd) {
+    /**
+     * Runs GaLoreAdamW (plain, or Fira with the code's settings) on the fixture's gradients; the
+     * worst max |W − W_ref| over the run, in units of that step's largest change.
+     */
+    private static double trajectoryError(SafeTensorsFile f, String method, String shape, TopSvd svd) {
         var meta = f.metadata();
         GaLoreOptions options = GaLoreOptions.of(Integer.parseInt(meta.get("rank")))
                 .withUpdateGap(Long.parseLong(meta.get("update_gap")))
@@ -103,14 +109,15 @@ class GaLoreReferenceTest {
                 .withSvd(svd);
         Tensor w0 = f.readFloat(shape + ".weight.0");
         Parameter w = new Parameter(shape, w0.copy());
-        GaLoreAdamW opt = GaLoreAdamW.galore(List.of(w), List.of(), options);
+        GaLoreAdamW opt = method.equals("fira") ? GaLoreAdamW.fira(List.of(w), List.of(), options, FiraOptions.codeExact())
+                : GaLoreAdamW.galore(List.of(w), List.of(), options);
         double lr = Double.parseDouble(meta.get("lr")), worst = 0;
         float[] previous = w0.data;
         for (int step = 0; step < Integer.parseInt(meta.get("steps")); step++) {
             float[] g = f.readFloat(shape + ".grad." + step).data;
             System.arraycopy(g, 0, w.grad().data, 0, g.length);
             opt.step(lr);
-            float[] expected = f.readFloat(shape + ".weight." + (step + 1)).data;
+            float[] expected = f.readFloat(method + "." + shape + ".weight." + (step + 1)).data;
             double stepSize = maxAbsDifference(expected, previous);
             worst = Math.max(worst, maxAbsDifference(w.data(), expected) / stepSize);
             previous = expected;
