@@ -54,7 +54,7 @@ final class RandomizedSvd implements TopSvd {
 
     @Override
     public String describe() {
-        return "randomized (oversampling " + oversampling + ", " + powerIterations + " power iterations)";
+        return "randomized (oversampling " + oversampling + ", power iterations " + powerIterations + ")";
     }
 
     private static double[] transpose(double[] square, int k) {
