@@ -7,7 +7,7 @@ import java.util.Arrays;
  * package's sign convention. Independent of the Gram-matrix route the exact paths take, and
  * slow (it computes all min(rows, cols) triplets). Ignores the seed.
  */
-public final class FullSvdReference implements TopSvd {
+final class FullSvdReference implements TopSvd {
     @Override
     public SingularTriplets top(float[] a, int rows, int cols, int rank, long seed, String name) {
         TopSvd.checkArguments(a, rows, cols, rank, name);

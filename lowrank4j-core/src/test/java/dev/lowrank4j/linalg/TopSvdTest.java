@@ -90,8 +90,8 @@ class TopSvdTest {
     }
 
     /**
-     * Gaussian matrices have a flat spectrum (the gradients GaLore sees early on look alike): one
-     * power iteration leaves the randomized subspace far off, so it is not the default.
+     * Gaussian matrices have a flat spectrum, like the gradients of the GaLore reference check:
+     * one power iteration leaves the randomized subspace far off, which is why it is not the default.
      */
     @Test
     void randomizedOnAFlatSpectrumNeedsManyPowerIterations() {
