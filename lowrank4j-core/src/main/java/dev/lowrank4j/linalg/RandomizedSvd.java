@@ -48,7 +48,13 @@ final class RandomizedSvd implements TopSvd {
         float[] u = new float[m * rank], vt = new float[rank * n];
         Gemm.sgemm(false, false, m, rank, k, 1f, q, 0, k, smallU, 0, rank, 0f, u, 0, rank);
         Gemm.sgemm(true, true, rank, n, k, 1f, smallV, 0, rank, bt.q(), 0, k, 0f, vt, 0, n);
+        SignConvention.apply(u, m, rank, vt, n);
         return new SingularTriplets(m, n, rank, u, java.util.Arrays.copyOf(small.s(), rank), vt);
+    }
+
+    @Override
+    public String describe() {
+        return "randomized (oversampling " + oversampling + ", power iterations " + powerIterations + ")";
     }
 
     private static double[] transpose(double[] square, int k) {

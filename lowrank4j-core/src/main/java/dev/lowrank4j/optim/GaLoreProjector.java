@@ -11,6 +11,8 @@ import dev.lowrank4j.linalg.TopSvd;
  * {@code galore_projector.py}): P = U[:, :r] (rows×r) and/or Q = Vh[:r, :] (r×cols) from the SVD
  * of the gradient, recomputed at iterations 0, T, 2T, …; {@code projectBack} multiplies by the
  * scale α as the reference does. The matrices are kept explicitly so a checkpoint can store them.
+ * Their signs follow the {@link SingularTriplets} convention: the Adam moments carried across a
+ * refresh are not sign-invariant, so the trajectory must not depend on the SVD library.
  */
 public final class GaLoreProjector {
     private final String name;

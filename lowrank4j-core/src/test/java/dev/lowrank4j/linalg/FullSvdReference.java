@@ -1,7 +1,13 @@
 package dev.lowrank4j.linalg;
 
-/** The full thin SVD in double (EJML), truncated to the top r triplets. Ignores the seed. */
-final class ExactSvd implements TopSvd {
+import java.util.Arrays;
+
+/**
+ * The tests' reference: EJML's full thin SVD in double, truncated to the top r triplets, in the
+ * package's sign convention. Independent of the Gram-matrix route the exact paths take, and
+ * slow (it computes all min(rows, cols) triplets). Ignores the seed.
+ */
+final class FullSvdReference implements TopSvd {
     @Override
     public SingularTriplets top(float[] a, int rows, int cols, int rank, long seed, String name) {
         TopSvd.checkArguments(a, rows, cols, rank, name);
@@ -17,6 +23,12 @@ final class ExactSvd implements TopSvd {
         for (int j = 0; j < rank; j++) {
             for (int c = 0; c < cols; c++) vt[j * cols + c] = (float) svd.v()[c * k + j];
         }
-        return new SingularTriplets(rows, cols, rank, u, java.util.Arrays.copyOf(svd.s(), rank), vt);
+        SignConvention.apply(u, rows, rank, vt, cols);
+        return new SingularTriplets(rows, cols, rank, u, Arrays.copyOf(svd.s(), rank), vt);
+    }
+
+    @Override
+    public String describe() {
+        return "reference (EJML full SVD, double)";
     }
 }
