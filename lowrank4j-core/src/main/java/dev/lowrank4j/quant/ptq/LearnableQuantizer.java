@@ -79,7 +79,10 @@ public abstract sealed class LearnableQuantizer permits FlexRoundQuantizer, LrqQ
     /** Every learnable, log s1 first, in a stable order. */
     public abstract List<Parameter> parameters();
 
-    /** Ŵ [out, in] for the current learnables; the tensor is reused by the next forward. */
+    /**
+     * Ŵ [out, in] for the current learnables. Always the same tensor, rewritten in place, so a
+     * {@code Linear} can hold it as its weight for the whole reconstruction.
+     */
     public Tensor forward() {
         fillExponent(ratio);
         float[] w = weight.data, wHat = fakeQuantized.data, s = logS1.data();

@@ -16,15 +16,17 @@ import dev.lowrank4j.tensor.Tensor;
  *     all ≥ 0: [0, t_i]        all ≤ 0: [−t_i, 0]
  * </pre>
  * The range kept is turned into (scale, zero point) by the same {@code calculate_qparams} map that
- * scored it. Whether the search is 1-D or 2-D is decided
- * on the whole matrix, not per row: an all-positive row inside a mixed matrix gets the 2-D search
- * (ALGORITHMS §5(h)).
+ * scored it. Whether the search is 1-D or 2-D is decided on the whole matrix, not per row
+ * (ALGORITHMS §5(h)). For a one-signed row inside a mixed matrix this changes little: its useful
+ * 2-D candidates (zp = 0 for a positive row, zp = 2^b − 1 for a negative one) are the 1-D ranges
+ * up to float rounding of top − zp·step.
  *
  * <p>The score is rounded to float before the strict comparison, as the authors' float32 tensors
  * are; their mean is a float32 reduction in another order, so on a near tie (scores within a few
  * ulps) the two can keep different candidates, both equally good.
  *
- * <p>Cost: 100·2^b candidates × out·in powers for a mixed matrix (1,600 per weight at 4 bits).
+ * <p>Cost: 100·2^b candidates × out·in powers for a mixed matrix (1,600 per weight at 4 bits, 25,600
+ * at 8), rows split over {@link Parallel}.
  */
 public final class LpGridSearch {
     /** Candidate ranges per zero point (the authors' {@code num}). */

@@ -21,8 +21,11 @@ class LearnableQuantizerTest {
     private static final int INIT_ULPS = 4;
     /** Tolerance on log s1's gradient in the hand-computed clamp example (one float sum of five terms). */
     private static final double HAND_GRAD_TOLERANCE = 1e-6;
-    /** A second backward adds the same gradient again; GEMM's beta = 1 path may round the sum once more. */
-    private static final int ACCUMULATE_ULPS = 2;
+    /**
+     * A second backward adds the same gradient again; GEMM's beta = 1 path sums in another order,
+     * so the result is 2× the first up to float rounding relative to the tensor's largest entry.
+     */
+    private static final double ACCUMULATE_TOLERANCE = 1e-6;
 
     private static List<LearnableQuantizer> both(Tensor w, QuantGrid grid, int rank) {
         return List.of(FlexRoundQuantizer.create("m", w, grid), LrqQuantizer.create("m", w, grid, rank, new Rng(7)));
@@ -101,9 +104,10 @@ class LearnableQuantizerTest {
             q.backward(g);
             for (int p = 0; p < once.size(); p++) {
                 float[] twice = q.parameters().get(p).grad().data;
+                float largest = 0;
+                for (float v : once.get(p)) largest = Math.max(largest, Math.abs(v));
                 for (int k = 0; k < twice.length; k++) {
-                    float expected = 2 * once.get(p)[k];
-                    assertEquals(expected, twice[k], ACCUMULATE_ULPS * Math.ulp(expected));
+                    assertEquals(2 * once.get(p)[k], twice[k], ACCUMULATE_TOLERANCE * largest);
                 }
             }
             Parameter logS1 = q.logS1();
