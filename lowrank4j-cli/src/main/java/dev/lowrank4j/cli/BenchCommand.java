@@ -48,6 +48,8 @@ final class BenchCommand implements Runnable {
         int rank;
         @Option(names = "--update-gap", defaultValue = "200", description = "GaLore/Fira refresh period T (default: ${DEFAULT-VALUE}).")
         long updateGap;
+        @Option(names = "--svd", defaultValue = "exact", description = "GaLore/Fira projector SVD: exact (top-r, LAPACK when the system has it, else Java) or randomized (oversampling 8, 1 power iteration; inaccurate on flat spectra) (default: ${DEFAULT-VALUE}).")
+        String svd;
         @Option(names = "--json", description = "Print one JSON object instead of text.")
         boolean json;
         @picocli.CommandLine.Spec
@@ -56,7 +58,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             if (threads != null) Parallel.setThreads(threads);
-            PretrainMethod m = new PretrainMethod(PretrainMethod.parseKind(method), rank, updateGap, 0.25, 32, "std");
+            PretrainMethod m = new PretrainMethod(PretrainMethod.parseKind(method), rank, updateGap, 0.25, 32, "std", svd);
             MethodOptions.check(spec, m.kind(), "--method " + m.id());
             if (steps < 1 || warmup < 0 || seq < 1 || batch < 1) {
                 throw new dev.lowrank4j.Lowrank4jException("--steps, --seq and --batch must be >= 1 and --warmup >= 0");

@@ -45,6 +45,8 @@ final class CompareCommand implements Callable<Integer> {
     long updateGap;
     @Option(names = "--scale", defaultValue = "0.25", description = "GaLore/Fira scale alpha (default: ${DEFAULT-VALUE}).")
     double scale;
+    @Option(names = "--svd", defaultValue = "exact", description = "GaLore/Fira projector SVD: exact (top-r, LAPACK when the system has it, else Java) or randomized (oversampling 8, 1 power iteration; inaccurate on flat spectra) (default: ${DEFAULT-VALUE}).")
+    String svd;
     @Option(names = "--lr-full", defaultValue = "3e-3", description = "Peak lr for full (default: ${DEFAULT-VALUE}).")
     double lrFull;
     @Option(names = "--lr-lora", defaultValue = "3e-3", description = "Peak lr for lora (default: ${DEFAULT-VALUE}).")
@@ -88,7 +90,7 @@ final class CompareCommand implements Callable<Integer> {
                 case GALORE -> lrGalore;
                 case FIRA -> lrFira;
             };
-            entries.add(new CompareJob.Entry(new PretrainMethod(kind, rank, updateGap, scale, 32, "std"), lr));
+            entries.add(new CompareJob.Entry(new PretrainMethod(kind, rank, updateGap, scale, 32, "std", svd), lr));
         }
         List<PretrainMethod.Kind> kinds = entries.stream().map(e -> e.method().kind()).toList();
         String context = "--methods " + String.join(",", methods);

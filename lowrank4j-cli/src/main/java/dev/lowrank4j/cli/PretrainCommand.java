@@ -60,6 +60,8 @@ final class PretrainCommand implements Callable<Integer> {
     double loraAlpha;
     @Option(names = "--proj-type", defaultValue = "std", description = "GaLore projection side: std, reverse_std, left, right, full (default: ${DEFAULT-VALUE}).")
     String projType;
+    @Option(names = "--svd", defaultValue = "exact", description = "GaLore/Fira projector SVD: exact (top-r, LAPACK when the system has it, else Java) or randomized (oversampling 8, 1 power iteration; inaccurate on flat spectra) (default: ${DEFAULT-VALUE}).")
+    String svd;
     @Option(names = "--seed", defaultValue = "42", description = "Seed for model init and data order (default: ${DEFAULT-VALUE}).")
     long seed;
     @Mixin
@@ -106,7 +108,7 @@ final class PretrainCommand implements Callable<Integer> {
         if (checkpointEvery != null) b.checkpointEvery(checkpointEvery);
         TrainConfig train = b.build();
         Path runDir = out != null ? out : (resume ? newestRun() : defaultRunDir(p));
-        PretrainMethod m = new PretrainMethod(PretrainMethod.parseKind(method), rank, updateGap, scale, loraAlpha, projType);
+        PretrainMethod m = new PretrainMethod(PretrainMethod.parseKind(method), rank, updateGap, scale, loraAlpha, projType, svd);
         MethodOptions.check(spec, m.kind(), "--method " + m.id());
         PretrainJob.Options options = new PretrainJob.Options(shape, train, m, corpus, runDir, resume, steps != null);
         if (resume) {

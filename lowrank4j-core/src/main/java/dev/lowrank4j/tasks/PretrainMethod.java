@@ -12,6 +12,7 @@ import dev.lowrank4j.optim.GaLoreAdamW;
 import dev.lowrank4j.optim.GaLoreOptions;
 import dev.lowrank4j.optim.ProjectionTargets;
 import dev.lowrank4j.optim.ProjectionType;
+import dev.lowrank4j.linalg.TopSvd;
 import dev.lowrank4j.optim.AdamW;
 import dev.lowrank4j.optim.Optimizer;
 import dev.lowrank4j.train.TrainConfig;
@@ -30,8 +31,11 @@ import java.util.Locale;
  * @param scale      GaLore/Fira scale α
  * @param loraAlpha  LoRA alpha (scaling alpha/r)
  * @param projection GaLore projection type (std, reverse_std, left, right, full)
+ * @param svd        GaLore/Fira projector: "exact" top-r SVD (default) or "randomized"; run configs saved
+ *                   before the option existed used the randomized one, and resume with it
  */
-public record PretrainMethod(Kind kind, int rank, long updateGap, double scale, double loraAlpha, String projection) {
+public record PretrainMethod(Kind kind, int rank, long updateGap, double scale, double loraAlpha, String projection,
+                             String svd) {
     public enum Kind { FULL, LORA, GALORE, FIRA }
 
     /** LoRA targets every attention and MLP projection, the modules GaLore projects. */
@@ -43,6 +47,12 @@ public record PretrainMethod(Kind kind, int rank, long updateGap, double scale, 
         if (updateGap <= 0) throw new Lowrank4jException("--update-gap must be > 0, got " + updateGap);
         if (!(scale > 0) || !Double.isFinite(scale)) throw new Lowrank4jException("--scale must be > 0, got " + scale);
         ProjectionType.parse(projection); // fails early with the list of valid types
+        if (svd == null) svd = "randomized";
+        TopSvd.byName(svd);
+    }
+
+    public PretrainMethod(Kind kind, int rank, long updateGap, double scale, double loraAlpha, String projection) {
+        this(kind, rank, updateGap, scale, loraAlpha, projection, "exact");
     }
 
     public static PretrainMethod defaults(Kind kind) {
@@ -90,7 +100,7 @@ public record PretrainMethod(Kind kind, int rank, long updateGap, double scale, 
                 GaLoreOptions o = GaLoreOptions.of(effectiveRank(model.config().hiddenSize()))
                         .withUpdateGap(updateGap).withScale(scale).withType(ProjectionType.parse(projection))
                         .withAdam(t.beta1(), t.beta2(), GaLoreOptions.DEFAULT_EPS).withWeightDecay(t.weightDecay())
-                        .withSeed(t.seed());
+                        .withSvd(TopSvd.byName(svd)).withSeed(t.seed());
                 yield kind == Kind.GALORE ? GaLoreAdamW.galore(split.projected(), split.regular(), o)
                         : GaLoreAdamW.fira(split.projected(), split.regular(), o, FiraOptions.codeExact());
             }

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Helpers to hand-craft (possibly broken) safetensors files and check error messages. */
-final class TestFiles {
+public final class TestFiles {
     private TestFiles() {
     }
 
@@ -77,7 +77,7 @@ final class TestFiles {
         for (String f : fragments) assertTrue(m.contains(f), "message '" + m + "' should contain '" + f + "'");
     }
 
-    static Path resource(String name) {
+    public static Path resource(String name) {
         URL url = TestFiles.class.getResource(name);
         if (url == null) throw new AssertionError("test resource missing: " + name);
         try {

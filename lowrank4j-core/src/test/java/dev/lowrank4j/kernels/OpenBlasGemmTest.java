@@ -1,18 +1,16 @@
 package dev.lowrank4j.kernels;
 
 import static dev.lowrank4j.kernels.GemmChecks.assertMatchesReference;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lowrank4j.kernels.GemmChecks.Case;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The optional native backend; skipped (not failed) on machines without libopenblas. */
+/** The optional native backend; see {@link NativeRequirement} for when a missing library fails or skips. */
 class OpenBlasGemmTest {
     @BeforeAll
     static void requireLibrary() {
-        assumeTrue(OpenBlasGemm.available(),
-                "libopenblas.so.0 not installed (optional backend; apt-get install libopenblas0-pthread)");
+        NativeRequirement.require(OpenBlasGemm.available(), "libopenblas.so.0");
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import dev.lowrank4j.kernels.NativeRequirement;
 
 /**
  * The sign convention and the agreement of the SVD paths: with well-separated singular values
@@ -51,7 +51,7 @@ class ExactSvdPathsTest {
     @Test
     void nativePathGivesTheFullSvdsVectors() {
         var nativePath = TopSvd.exactNative();
-        assumeTrue(nativePath.isPresent(), "ExactSvdPathsTest: SKIPPED, no system LAPACK (install libopenblas0-pthread)");
+        NativeRequirement.require(nativePath.isPresent(), "a system LAPACK");
         System.out.println("ExactSvdPathsTest: native path ran: " + nativePath.get().describe());
         assertGivesTheFullSvdsVectors(nativePath.get());
     }

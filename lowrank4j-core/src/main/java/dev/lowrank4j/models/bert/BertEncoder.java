@@ -2,6 +2,7 @@ package dev.lowrank4j.models.bert;
 
 import dev.lowrank4j.nn.ModuleHost;
 import dev.lowrank4j.Lowrank4jException;
+import dev.lowrank4j.kernels.VectorApi;
 import dev.lowrank4j.nn.LinearLayer;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.nn.TransformerBlock;
@@ -50,6 +51,7 @@ public final class BertEncoder implements ModuleHost {
 
     /** Zero weights; only for callers that load weights right after (random init of 22M values costs seconds). */
     private BertEncoder(BertConfig config) {
+        VectorApi.require();
         this.config = config;
         this.embeddings = new BertEmbeddings(config);
         for (int i = 0; i < config.numHiddenLayers(); i++) layers.add(new BertLayer("encoder.layer." + i, config));

@@ -3,6 +3,7 @@ package dev.lowrank4j.models.llama;
 import dev.lowrank4j.nn.ModuleHost;
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.kernels.Parallel;
+import dev.lowrank4j.kernels.VectorApi;
 import dev.lowrank4j.nn.Buffers;
 import dev.lowrank4j.nn.CausalSelfAttention;
 import dev.lowrank4j.nn.CrossEntropyLoss;
@@ -60,6 +61,7 @@ public final class LlamaModel implements ModuleHost {
 
     /** A freshly initialised model: N(0, initializer_range²) for embeddings and linears, norms = 1. */
     public LlamaModel(LlamaConfig config, long seed) {
+        VectorApi.require();
         this.config = config;
         int d = config.hiddenSize();
         Parameter embed = new Parameter("model.embed_tokens.weight", Tensor.zeros(config.vocabSize(), d));
