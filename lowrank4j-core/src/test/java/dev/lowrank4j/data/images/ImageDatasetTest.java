@@ -1,22 +1,13 @@
 package dev.lowrank4j.data.images;
 
 import dev.lowrank4j.Lowrank4jException;
-import dev.lowrank4j.classify.DataCache;
-import dev.lowrank4j.util.Rng;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ImageDatasetTest {
     private static ImageDataset tiny() {
@@ -49,35 +40,5 @@ class ImageDatasetTest {
                 () -> new ImageDataset("t", new float[7], new int[] {0, 1}, 1, 2, 2, 3)).getMessage());
         assertEquals("t: holds no images", assertThrows(Lowrank4jException.class,
                 () -> new ImageDataset("t", new float[0], new int[0], 1, 2, 2, 3)).getMessage());
-    }
-
-    @Test
-    void epochOrderIsASeededPermutationCutIntoBatches() {
-        List<int[]> batches = EpochOrder.batches(10, 4, new Rng(5));
-        assertEquals(List.of(4, 4, 2), batches.stream().map(b -> b.length).toList(), "the last batch is short");
-        int[] all = batches.stream().flatMapToInt(Arrays::stream).sorted().toArray();
-        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, all);
-        Rng rng = new Rng(5);
-        int[] first = EpochOrder.permutation(1000, rng), second = EpochOrder.permutation(1000, rng);
-        assertArrayEquals(first, EpochOrder.permutation(1000, new Rng(5)), "a function of the generator's state");
-        assertFalse(Arrays.equals(first, second), "the next epoch is another order");
-        assertThrows(Lowrank4jException.class, () -> EpochOrder.batches(10, 0, new Rng(1)));
-    }
-
-    @Test
-    void namesResolveToTheirLoaders(@TempDir Path cache) {
-        ImageSplit digits = VisionDatasets.load(IdxFixtures.digits().toString());
-        assertEquals(1437, digits.train().size());
-        assertEquals("data set 'cifar' is neither mnist, fashion-mnist nor a folder holding the four MNIST-style IDX files",
-                assertThrows(Lowrank4jException.class, () -> VisionDatasets.load("cifar")).getMessage());
-        String saved = System.getProperty(DataCache.PROPERTY);
-        System.setProperty(DataCache.PROPERTY, cache.toString());
-        try {
-            String m = assertThrows(Lowrank4jException.class, () -> VisionDatasets.load("mnist")).getMessage();
-            assertTrue(m.contains(cache.resolve("mnist").resolve("0.json") + " is missing; run scripts/fetch-data.sh mnist"), m);
-        } finally {
-            if (saved == null) System.clearProperty(DataCache.PROPERTY);
-            else System.setProperty(DataCache.PROPERTY, saved);
-        }
     }
 }
