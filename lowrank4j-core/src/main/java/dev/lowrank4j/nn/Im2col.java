@@ -1,0 +1,96 @@
+package dev.lowrank4j.nn;
+
+import dev.lowrank4j.kernels.Parallel;
+
+/**
+ * Patch extraction for a square-kernel 2-D convolution over NCHW images, so that the convolution
+ * becomes a matrix product. {@link #unfold} turns x [B, C, H, W] into a patch matrix
+ * [B·OH·OW, C·k·k]: row (b, oh, ow) holds the k×k window whose top-left corner is at
+ * (oh·stride − padding, ow·stride − padding) in every channel, zeros where the window hangs over the
+ * border. Columns run channel-major, then kernel row, then kernel column, which is the order of a
+ * PyTorch weight [out, C, k, k] flattened to [out, C·k·k] (and of torch.nn.functional.unfold), so
+ * patches · Wᵀ is the convolution in [B·OH·OW, out] layout. {@link #fold} is the adjoint: it adds
+ * every patch gradient back onto the pixels it was read from.
+ */
+final class Im2col {
+    final int channels;
+    final int kernel;
+    final int stride;
+    final int padding;
+
+    Im2col(int channels, int kernel, int stride, int padding) {
+        if (channels < 1 || kernel < 1 || stride < 1 || padding < 0) {
+            throw new IllegalArgumentException("convolution needs channels, kernel and stride >= 1 and padding >= 0, got "
+                    + channels + ", " + kernel + ", " + stride + ", " + padding);
+        }
+        this.channels = channels;
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
+    }
+
+    /** Columns of the patch matrix: C·k·k. */
+    int patchSize() {
+        return channels * kernel * kernel;
+    }
+
+    /** Output height (or width) for an input of {@code inSize}, as PyTorch computes it (floor); 0 when the kernel does not fit. */
+    int outSize(int inSize) {
+        int span = inSize + 2 * padding - kernel;
+        return span < 0 ? 0 : span / stride + 1;
+    }
+
+    /** cols [batch·OH·OW, C·k·k] from x [batch, C, h, w]; every element of cols is written. */
+    void unfold(float[] x, int batch, int h, int w, float[] cols) {
+        int oh = outSize(h), ow = outSize(w), k = kernel, patch = patchSize();
+        Parallel.forEach(batch, b -> {
+            int image = b * channels * h * w;
+            for (int y = 0; y < oh; y++) {
+                for (int xo = 0; xo < ow; xo++) {
+                    int row = ((b * oh + y) * ow + xo) * patch;
+                    int top = y * stride - padding, left = xo * stride - padding;
+                    for (int c = 0; c < channels; c++) {
+                        for (int i = 0; i < k; i++) {
+                            int iy = top + i, dst = row + (c * k + i) * k;
+                            if (iy < 0 || iy >= h) {
+                                java.util.Arrays.fill(cols, dst, dst + k, 0f);
+                                continue;
+                            }
+                            int src = image + (c * h + iy) * w;
+                            for (int j = 0; j < k; j++) {
+                                int ix = left + j;
+                                cols[dst + j] = ix >= 0 && ix < w ? x[src + ix] : 0f;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** dx [batch, C, h, w] = Σ over patches of dcols scattered back to their pixels (dx is overwritten). */
+    void fold(float[] dcols, int batch, int h, int w, float[] dx) {
+        int oh = outSize(h), ow = outSize(w), k = kernel, patch = patchSize();
+        Parallel.forEach(batch, b -> { // each image's pixels receive only that image's patches
+            int image = b * channels * h * w;
+            java.util.Arrays.fill(dx, image, image + channels * h * w, 0f);
+            for (int y = 0; y < oh; y++) {
+                for (int xo = 0; xo < ow; xo++) {
+                    int row = ((b * oh + y) * ow + xo) * patch;
+                    int top = y * stride - padding, left = xo * stride - padding;
+                    for (int c = 0; c < channels; c++) {
+                        for (int i = 0; i < k; i++) {
+                            int iy = top + i;
+                            if (iy < 0 || iy >= h) continue;
+                            int src = row + (c * k + i) * k, dst = image + (c * h + iy) * w;
+                            for (int j = 0; j < k; j++) {
+                                int ix = left + j;
+                                if (ix >= 0 && ix < w) dx[dst + ix] += dcols[src + j];
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+}
