@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import dev.lowrank4j.data.DataCache;
 
 /**
  * The SpamAssassin public mail corpus as {@code scripts/fetch-data.sh spam-assassin} stores it

@@ -1,7 +1,7 @@
 package dev.lowrank4j.data.images;
 
 import dev.lowrank4j.Lowrank4jException;
-import dev.lowrank4j.classify.DataCache;
+import dev.lowrank4j.data.DataCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -117,13 +117,6 @@ class SpamAssassinTest {
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 
-    @Test
-    void cacheRootPrefersPropertyThenVariableThenHome() {
-        assertEquals(Path.of("/p"), DataCache.root(k -> "/p", k -> "/e", "/home/u"));
-        assertEquals(Path.of("/e"), DataCache.root(k -> null, k -> "/e", "/home/u"));
-        assertEquals(Path.of("/home/u/.cache/lowrank4j"), DataCache.root(k -> null, k -> " ", "/home/u"));
-    }
-
     private static List<String> keys(List<LabeledText> list) {
         return list.stream().map(LabeledText::key).toList();
     }

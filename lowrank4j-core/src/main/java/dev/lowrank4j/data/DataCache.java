@@ -1,4 +1,4 @@
-package dev.lowrank4j.data.spam;
+package dev.lowrank4j.data;
 
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
