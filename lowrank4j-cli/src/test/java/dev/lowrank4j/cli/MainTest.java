@@ -18,12 +18,17 @@ class MainTest {
     private record Run(int code, String out, String err) {}
 
     private static Run run(String... args) {
+        return run(Main::commandLine, args);
+    }
+
+    /** The command line is built after the streams are redirected: picocli binds them when it is created. */
+    private static Run run(java.util.function.Supplier<picocli.CommandLine> cl, String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            int code = Main.commandLine().execute(args);
+            int code = cl.get().execute(args);
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
@@ -78,7 +83,8 @@ class MainTest {
         assertEquals(0, run("pretrain", "--preset", "debug", "--steps", "1", "--out", run.toString()).code());
         Path model = run.resolve("checkpoints/step-0000001");
         assertOneLineError(run("forward", "--model", model.toString(), "--adapter", adapter.toString(), "--input",
-                base.resolve("reference.safetensors").toString(), "--out", tmp.resolve("o.safetensors").toString()), 1, "");
+                base.resolve("reference.safetensors").toString(), "--out", tmp.resolve("o.safetensors").toString()), 1,
+                "the adapter does not fit this model");
     }
 
     @Test
@@ -99,7 +105,7 @@ class MainTest {
         Run r = run("pretrain", "--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("Examples:"));
-        assertTrue(r.out().contains("(default: tiny)"));
+        assertTrue(r.out().contains("(default: tiny)"), r.out());
     }
 
     @Test
@@ -129,5 +135,49 @@ class MainTest {
         Run r = run("memory", "--config", "60m", "--method", "galore", "--rank", "128", "--json");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"optimizer_states\":163743744"), r.out()); // 81,871,872 elements × 2 bytes
+    }
+
+    @Test
+    void optionsThatDoNotApplyAreRefusedNotIgnored(@TempDir Path tmp) {
+        String out = tmp.resolve("r").toString();
+        assertOneLineError(run("pretrain", "--method", "full", "--rank", "8", "--out", out), 1,
+                "--rank does nothing with --method full (it sets the rank of lora, galore and fira)");
+        assertOneLineError(run("pretrain", "--method", "lora", "--update-gap", "50", "--svd", "randomized", "--out", out), 1,
+                "--update-gap, --svd do nothing with --method lora (galore and fira only)");
+        assertOneLineError(run("bench", "step", "--method", "galore", "--lora-alpha", "8"), 2, "--lora-alpha");
+        assertOneLineError(run("compare", "--methods", "full,lora", "--lr-galore", "0.01", "--out", out), 1,
+                "--lr-galore does nothing with --methods full,lora (that method is not run)");
+        assertOneLineError(run("finetune", "--model", "minilm", "--task", "spam", "--method", "lora", "--stage-length", "5", "--out", out),
+                1, "--stage-length does nothing with --method lora (PeriodicLoRA only)");
+        assertOneLineError(run("finetune", "--model", "minilm", "--task", "spam", "--method", "full", "--rank", "4", "--out", out),
+                1, "--rank does nothing with --method full");
+        assertOneLineError(run("finetune", "--model", out, "--text", "t.txt", "--epochs", "2", "--out", out), 1,
+                "--epochs does nothing with a LLaMA model");
+        assertOneLineError(run("finetune", "--model", "minilm", "--task", "spam", "--seq", "64", "--out", out), 1,
+                "--seq does nothing with --model minilm");
+        assertOneLineError(run("finetune", "--model", "minilm", "--task", "spam", "--resume"), 1, "--resume needs --out");
+    }
+
+    @picocli.CommandLine.Command(name = "boom")
+    static final class Boom implements java.util.concurrent.Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new NullPointerException("a bug");
+        }
+    }
+
+    @Test
+    void anInternalErrorIsOneLineUnlessDebugIsOn() {
+        java.util.function.Supplier<picocli.CommandLine> cl = () -> Main.commandLine().addSubcommand("boom", new Boom());
+        Run r = run(cl, "boom");
+        assertOneLineError(r, 1, "error: internal error (java.lang.NullPointerException: a bug); run again with --debug for the stack trace");
+        Main.debug = true;
+        try {
+            Run d = run(cl, "boom");
+            assertEquals(1, d.code());
+            assertTrue(d.err().contains("\tat "), "--debug prints the stack trace: " + d.err());
+        } finally {
+            Main.debug = false;
+        }
     }
 }

@@ -33,6 +33,14 @@ public final class ForwardJob {
 
     public record Result(int batch, int seq, int vocab, float loss) {}
 
+    /** The built-in MiniLM, or a model or run folder whose config.json names a BERT model (a fine-tune's model/). */
+    public static boolean isBert(String model) {
+        if (model.equalsIgnoreCase(BertForward.MINILM)) return true;
+        Path cfg = ModelSource.resolve(Path.of(model)).resolve(HfCheckpoint.CONFIG_FILE);
+        if (!java.nio.file.Files.isRegularFile(cfg)) return false;
+        return "bert".equals(dev.lowrank4j.util.Json.readObjectFile(cfg).path("model_type").asText(""));
+    }
+
     public static Result run(Path modelDir, Path input, Path out, boolean grads) {
         return run(modelDir, null, false, input, out, grads);
     }

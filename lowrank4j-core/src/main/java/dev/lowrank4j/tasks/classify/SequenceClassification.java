@@ -1,12 +1,17 @@
 package dev.lowrank4j.tasks.classify;
 
 import dev.lowrank4j.adapters.lora.LoraAdapters;
+import dev.lowrank4j.io.BertConfigJson;
+import dev.lowrank4j.io.HfCheckpoint;
 import dev.lowrank4j.models.bert.SequenceClassifier;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.tensor.Accounted;
 import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.train.Metrics;
 import dev.lowrank4j.train.ModelWithLoss;
+import dev.lowrank4j.util.AtomicFiles;
+
+import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,5 +121,12 @@ public final class SequenceClassification implements ModelWithLoss<LabeledBatch>
     @Override
     public void loadStateDict(Map<String, Tensor> weights) {
         model.loadWeights(weights);
+    }
+
+    /** A BERT config.json with the head's label count, so a checkpoint folder says what it holds. */
+    @Override
+    public void writeConfig(Path dir) {
+        AtomicFiles.writeString(dir.resolve(HfCheckpoint.CONFIG_FILE),
+                BertConfigJson.write(model.encoder().config(), model.head().outFeatures()));
     }
 }

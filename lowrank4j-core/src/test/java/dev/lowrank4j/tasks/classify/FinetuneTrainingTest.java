@@ -6,7 +6,12 @@ import dev.lowrank4j.adapters.loldu.LolduFile;
 import dev.lowrank4j.adapters.peft.PeftAdapter;
 import dev.lowrank4j.data.spam.SpamAssassin;
 import dev.lowrank4j.data.spam.TextSplit;
+import dev.lowrank4j.io.BertConfigJson;
 import dev.lowrank4j.io.HfCheckpoint;
+import dev.lowrank4j.io.SafeTensors;
+import dev.lowrank4j.io.SafeTensorsWriter;
+import dev.lowrank4j.models.bert.BertEncoder;
+import dev.lowrank4j.tasks.BertForward;
 import dev.lowrank4j.models.bert.SequenceClassifier;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.tasks.FinetuneMethod;
@@ -248,6 +253,43 @@ class FinetuneTrainingTest {
         Map<String, dev.lowrank4j.tensor.Tensor> merged = HfCheckpoint.readWeights(r.model());
         assertTrue(merged.containsKey("classifier.weight") && merged.containsKey("encoder.layer.0.attention.self.query.weight"));
         assertTrue(merged.keySet().stream().noneMatch(k -> k.contains("lora_")), "merged model holds no LoRA factors");
+    }
+
+    @Test
+    void forwardLoadsTheMergedModelAndTheBasePlusAdapterAgain() throws IOException {
+        // the base encoder as a BERT folder, so the adapter has something to be applied to
+        BertEncoder base = ClassifyFixtures.tinyEncoder(SEED);
+        Path baseDir = tmp.resolve("base");
+        SafeTensorsWriter w = new SafeTensorsWriter();
+        base.stateDict().forEach(w::putFloat);
+        w.write(baseDir.resolve(HfCheckpoint.WEIGHTS_FILE));
+        Files.writeString(baseDir.resolve(HfCheckpoint.CONFIG_FILE), BertConfigJson.write(base.config(), 0));
+
+        FinetuneOptions o = options(FinetuneMethod.Kind.LORA, "fwd").epochs(1).trainLimit(8).build();
+        TextClassifierFinetune.Prepared p = TextClassifierFinetune.prepare(o, split(o), base, ClassifyFixtures.tokenizer(o.maxTokens()));
+        TextClassifierFinetune.Result r = p.train(TrainListener.NONE);
+
+        int[] ids = {101, 2023, 2003, 1037, 3231, 102, 0, 0, 101, 7099, 102, 0};
+        int[] mask = {1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0};
+        Path input = tmp.resolve("ids.safetensors");
+        new SafeTensorsWriter().putLong("input_ids", java.util.Arrays.stream(ids).asLongStream().toArray(), 2, 6)
+                .putLong("attention_mask", java.util.Arrays.stream(mask).asLongStream().toArray(), 2, 6).write(input);
+        float[] expected = p.task().model().logits(new dev.lowrank4j.models.bert.TokenBatch(2, 6, ids, mask, new int[12])).data.clone();
+
+        for (String how : List.of("merged", "adapter")) {
+            Path out = tmp.resolve(how + ".safetensors");
+            BertForward.Result fr = how.equals("merged")
+                    ? BertForward.run(r.model().toString(), null, false, input, out)
+                    : BertForward.run(baseDir.toString(), r.adapter(), false, input, out);
+            assertEquals(2, fr.labels());
+            float[] logits;
+            try (var f = SafeTensors.open(out)) {
+                logits = f.readFloat("logits").data;
+            }
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], logits[i], 1e-4 * (1 + Math.abs(expected[i])), how + " logit " + i);
+            }
+        }
     }
 
     @Test
