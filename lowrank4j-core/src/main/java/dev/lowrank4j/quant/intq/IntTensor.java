@@ -150,7 +150,7 @@ public final class IntTensor implements QuantizedTensor {
         unpack(row, col, len, dst, dstOff, CodeLanes.AVAILABLE);
     }
 
-    /** One group at a time; inside a group, 16 values per vector step where the bytes allow. */
+    /** One group at a time; inside a group, LANES values per vector step where the bytes allow. */
     void unpack(int row, int col, int len, float[] dst, int d, boolean vector) {
         int end = col + len;
         while (col < end) {
@@ -160,9 +160,9 @@ public final class IntTensor implements QuantizedTensor {
             int f = row * cols + col, fEnd = f + (groupEnd - col);
             if (vector) {
                 if (options.bits() == 4 && (f & 1) != 0 && f < fEnd) dst[d++] = scale * (code(f++) - zero);
-                for (; f + CodeLanes.LANES <= fEnd && hasSixteenBytes(f); f += CodeLanes.LANES, d += CodeLanes.LANES) {
-                    IntVector q = options.bits() == 8
-                            ? CodeLanes.unsignedBytes(codes, f) : CodeLanes.nibbles(codes, f >> 1, false);
+                for (; f + CodeLanes.LANES <= fEnd && vectorLoadFits(f); f += CodeLanes.LANES, d += CodeLanes.LANES) {
+                    IntVector q = options.bits() == 8 ? CodeLanes.unsignedBytes(CodeLanes.load(codes, f))
+                            : CodeLanes.nibbles(CodeLanes.load(codes, f >> 1), false);
                     ((FloatVector) q.sub(zero).convert(VectorOperators.I2F, 0)).mul(scale).intoArray(dst, d);
                 }
             }
@@ -171,9 +171,9 @@ public final class IntTensor implements QuantizedTensor {
         }
     }
 
-    /** The vector loads read 16 bytes from the first code's byte. */
-    private boolean hasSixteenBytes(int f) {
-        return (options.bits() == 8 ? f : f >> 1) + 16 <= codes.length;
+    /** A vector step loads LANES bytes from the byte of its first code. */
+    private boolean vectorLoadFits(int f) {
+        return (options.bits() == 8 ? f : f >> 1) + CodeLanes.LANES <= codes.length;
     }
 
     @Override

@@ -6,7 +6,6 @@ import dev.lowrank4j.quant.Shapes2d;
 import dev.lowrank4j.tensor.Tensor;
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.IntVector;
 
 /**
  * A tensor in bitsandbytes' NF4 layout: the row-major values are cut into blocks of
@@ -18,8 +17,8 @@ import jdk.incubator.vector.IntVector;
  * <p>Create with {@link #quantize}; the arrays passed to the constructor are held, not copied.
  */
 public final class Nf4Tensor implements QuantizedTensor {
-    private static final IntVector CODE_BITS = CodeLanes.table(Nf4Code.VALUES);
-    /** Elements decoded per vector step: 16 packed bytes. */
+    private static final CodeLanes.Table CODE_TABLE = CodeLanes.table(Nf4Code.VALUES);
+    /** Elements decoded per vector step (16 or 32; a divisor of every block size). */
     private static final int STEP = 2 * CodeLanes.LANES;
 
     private final int[] shape;
@@ -143,8 +142,9 @@ public final class Nf4Tensor implements QuantizedTensor {
 
     /**
      * dst[d ..] = values f .. f+len (row-major). One block's scale at a time; inside a block,
-     * 32-element steps aligned to 32 (never crossing a block, since block sizes are multiples of
-     * 32) go through the vector decoder when {@code vector} is set, the rest element by element.
+     * steps of {@link #STEP} elements aligned to STEP (never crossing a block, since block sizes
+     * are multiples of 32) go through the vector decoder when {@code vector} is set, the rest
+     * element by element.
      */
     void unpackFlat(int f, int len, float[] dst, int d, boolean vector) {
         int end = f + len;
@@ -162,9 +162,8 @@ public final class Nf4Tensor implements QuantizedTensor {
 
     private void decodeStep(int byteOff, float scale, float[] dst, int d) {
         ByteVector bytes = CodeLanes.load(codes, byteOff);
-        CodeLanes.nibbles(bytes, false).selectFrom(CODE_BITS).reinterpretAsFloats().mul(scale).intoArray(dst, d);
-        CodeLanes.nibbles(bytes, true).selectFrom(CODE_BITS).reinterpretAsFloats().mul(scale)
-                .intoArray(dst, d + CodeLanes.LANES);
+        CodeLanes.lookup(CodeLanes.nibbles(bytes, false), CODE_TABLE).mul(scale).intoArray(dst, d);
+        CodeLanes.lookup(CodeLanes.nibbles(bytes, true), CODE_TABLE).mul(scale).intoArray(dst, d + CodeLanes.LANES);
     }
 
     @Override
