@@ -26,6 +26,8 @@ public final class Nf4Tensor implements QuantizedTensor {
     private final int rows;
     private final int cols;
     private final int blocksize;
+    /** log2(blocksize): block sizes are powers of two. */
+    private final int blockShift;
     private final byte[] codes;
     private final Nf4Scales scales;
 
@@ -40,6 +42,7 @@ public final class Nf4Tensor implements QuantizedTensor {
         this.cols = Shapes2d.cols(shape);
         if (!Nf4Options.isSupported(blocksize)) throw new IllegalArgumentException("blocksize " + blocksize);
         this.blocksize = blocksize;
+        this.blockShift = Integer.numberOfTrailingZeros(blocksize);
         if (codes.length != packedBytes(numel)) {
             throw new IllegalArgumentException(Arrays.toString(shape) + " needs " + packedBytes(numel)
                     + " packed bytes, got " + codes.length);
@@ -141,23 +144,40 @@ public final class Nf4Tensor implements QuantizedTensor {
     }
 
     /**
-     * dst[d ..] = values f .. f+len (row-major). One block's scale at a time; inside a block,
-     * steps of {@link #STEP} elements aligned to STEP (never crossing a block, since block sizes
-     * are multiples of 32) go through the vector decoder when {@code vector} is set, the rest
-     * element by element.
+     * dst[d ..] = values f .. f+len (row-major). With {@code vector}, the aligned middle goes
+     * through the vector decoder in steps of {@link #STEP} elements, which never cross a block
+     * (block sizes are powers of two ≥ 32), looking a block's scale up once; the ends, and
+     * everything without {@code vector}, go element by element, one block at a time.
      */
     void unpackFlat(int f, int len, float[] dst, int d, boolean vector) {
         int end = f + len;
-        while (f < end) {
-            int block = f / blocksize;
-            int blockEnd = (int) Math.min(end, (long) (block + 1) * blocksize);
-            float scale = scales.scale(block);
-            if (vector) {
-                for (; f < blockEnd && (f & (STEP - 1)) != 0; f++) dst[d++] = Nf4Code.VALUES[codeIndex(f)] * scale;
-                for (; f + STEP <= blockEnd; f += STEP, d += STEP) decodeStep(f >> 1, scale, dst, d);
+        if (vector) {
+            int head = Math.min(end, (f + STEP - 1) & -STEP);
+            d = unpackScalar(f, head, dst, d);
+            f = head;
+            int block = -1;
+            float scale = 0f;
+            for (; f + STEP <= end; f += STEP, d += STEP) {
+                int b = f >>> blockShift;
+                if (b != block) {
+                    block = b;
+                    scale = scales.scale(b);
+                }
+                decodeStep(f >> 1, scale, dst, d);
             }
+        }
+        unpackScalar(f, end, dst, d);
+    }
+
+    /** Values f .. end into dst from d, one block's scale at a time; returns the next d. */
+    private int unpackScalar(int f, int end, float[] dst, int d) {
+        while (f < end) {
+            int block = f >>> blockShift;
+            int blockEnd = (int) Math.min(end, (long) (block + 1) << blockShift);
+            float scale = scales.scale(block);
             for (; f < blockEnd; f++) dst[d++] = Nf4Code.VALUES[codeIndex(f)] * scale;
         }
+        return d;
     }
 
     private void decodeStep(int byteOff, float scale, float[] dst, int d) {

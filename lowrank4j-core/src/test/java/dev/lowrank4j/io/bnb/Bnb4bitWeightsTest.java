@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.io.SafeTensors;
+import dev.lowrank4j.io.SafeTensorsDtype;
 import dev.lowrank4j.io.SafeTensorsFile;
 import dev.lowrank4j.io.SafeTensorsWriter;
 import dev.lowrank4j.quant.nf4.Nf4Options;
 import dev.lowrank4j.quant.nf4.Nf4Scales;
 import dev.lowrank4j.quant.nf4.Nf4Tensor;
 import dev.lowrank4j.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,24 +64,28 @@ class Bnb4bitWeightsTest {
         }
     }
 
-    /** Writes the layout of {@link #weight} with one part replaced, then expects a one-line error naming it. */
-    private void assertRejected(boolean doubleQuant, Consumer<SafeTensorsWriter> corrupt, String skip, String message) {
-        Nf4Tensor t = weight(doubleQuant);
+    /** Writes the layout of {@link #weight} to bad.safetensors with tensor {@code skip} left out and {@code change} applied. */
+    private Path rewrite(boolean doubleQuant, Consumer<SafeTensorsWriter> change, String skip) {
         SafeTensorsWriter good = new SafeTensorsWriter();
-        Bnb4bitWeights.put(good, W, t, "float32");
+        Bnb4bitWeights.put(good, W, weight(doubleQuant), "float32");
         Path goodFile = tmp.resolve("good.safetensors"), bad = tmp.resolve("bad.safetensors");
         good.write(goodFile);
         SafeTensorsWriter w = new SafeTensorsWriter();
         try (SafeTensorsFile f = SafeTensors.open(goodFile)) {
             for (String name : f.names()) {
                 if (name.equals(skip)) continue;
-                if (f.entry(name).dtype() == dev.lowrank4j.io.SafeTensorsDtype.U8) w.putBytes(name, f.readBytes(name), f.entry(name).shape());
+                if (f.entry(name).dtype() == SafeTensorsDtype.U8) w.putBytes(name, f.readBytes(name), f.entry(name).shape());
                 else w.putFloat(name, f.readFloat(name));
             }
         }
-        corrupt.accept(w);
+        change.accept(w);
         w.write(bad);
-        try (SafeTensorsFile f = SafeTensors.open(bad)) {
+        return bad;
+    }
+
+    /** The rewritten file must fail to read with a one-line error naming the file and weight. */
+    private void assertRejected(boolean doubleQuant, Consumer<SafeTensorsWriter> corrupt, String skip, String message) {
+        try (SafeTensorsFile f = SafeTensors.open(rewrite(doubleQuant, corrupt, skip))) {
             Lowrank4jException e = assertThrows(Lowrank4jException.class, () -> Bnb4bitWeights.read(f, W));
             assertTrue(e.getMessage().contains(message), e.getMessage());
             assertTrue(e.getMessage().startsWith("bad.safetensors: " + W), e.getMessage());
@@ -144,6 +151,19 @@ class Bnb4bitWeightsTest {
     @Test
     void missingQuantState() {
         assertRejected(false, w -> { }, W + Bnb4bitWeights.QUANT_STATE, "not a bitsandbytes 4-bit weight");
+    }
+
+    /** bnb_4bit_quant_storage other than uint8 stores the same bytes as another dtype; only the bytes count. */
+    @Test
+    void packedCodesStoredAsAnotherDtypeAreReadByTheirBytes() {
+        Nf4Tensor t = weight(false); // 1400 packed bytes = 175 little-endian int64 values
+        ByteBuffer b = ByteBuffer.wrap(t.codes()).order(ByteOrder.LITTLE_ENDIAN);
+        long[] asLongs = new long[175];
+        for (int i = 0; i < asLongs.length; i++) asLongs[i] = b.getLong();
+        try (SafeTensorsFile f = SafeTensors.open(rewrite(false, w -> w.putLong(W, asLongs, 175, 1), W))) {
+            assertEquals(SafeTensorsDtype.I64, f.entry(W).dtype());
+            assertArrayEquals(t.dequantize(), Bnb4bitWeights.read(f, W).dequantize());
+        }
     }
 
     @Test
