@@ -63,6 +63,19 @@ public final class CodeLanes {
         return ((IntVector) bytes.convertShape(VectorOperators.B2I, INTS, 0)).and(0xFF);
     }
 
+    /**
+     * bitsandbytes' bucketing of x[off .. off+LANES) scaled by {@code scale} and clamped to
+     * [−1, 1], against 15 sorted thresholds: per lane the number of thresholds strictly below the
+     * value, written as one byte per element to out[off ..]. Same float operations as the
+     * scalar x·scale, max, min and count, so the same codes.
+     */
+    public static void bucketize(float[] x, int off, float scale, float[] thresholds, byte[] out) {
+        FloatVector v = FloatVector.fromArray(FLOATS, x, off).mul(scale).max(-1f).min(1f);
+        IntVector count = IntVector.zero(INTS);
+        for (int t = 0; t < 15; t++) count = count.add(1, v.compare(VectorOperators.GT, thresholds[t]).cast(INTS));
+        ((ByteVector) count.convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(out, off);
+    }
+
     /** A 16-entry float table, prepared for {@link #lookup}. */
     public static Table table(float[] sixteenValues) {
         if (sixteenValues.length != 16) throw new IllegalArgumentException("a table has 16 entries");

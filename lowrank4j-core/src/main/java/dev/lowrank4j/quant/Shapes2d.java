@@ -5,7 +5,7 @@ import java.util.Arrays;
 /** How a quantized tensor of any rank is viewed as a matrix, and the checks on its shape. */
 public final class Shapes2d {
     /** Largest element count: dequantization must fit one Java float array. */
-    public static final int MAX_NUMEL = Integer.MAX_VALUE - 8;
+    private static final int MAX_NUMEL = Integer.MAX_VALUE - 8;
 
     private Shapes2d() {}
 

@@ -1,5 +1,7 @@
 package dev.lowrank4j.quant.nf4;
 
+import dev.lowrank4j.quant.CodeLanes;
+
 /**
  * bitsandbytes' blockwise absmax quantization against a sorted code, as its reference backend
  * does it (backends/default/ops.py quantize_blockwise and quantize_4bit), including the quirks a
@@ -34,15 +36,19 @@ final class Blockwise {
 
     /**
      * Writes the code index of every element of x into out (one byte each), given the absmax of
-     * {@link #absmax}.
+     * {@link #absmax}. Full blocks of a 16-value code go through the vector bucketing when the
+     * machine has it (the same float operations, so the same indices).
      */
     static void indices(float[] x, float[] absmax, int blocksize, SortedCode code, byte[] out) {
         int n = x.length, full = n / blocksize;
+        boolean vector = CodeLanes.AVAILABLE && code.midpoints().length == 16;
         for (int b = 0; b < absmax.length; b++) {
             int start = b * blocksize, end = Math.min(n, start + blocksize);
             if (b < full) {
                 float inv = 1f / Math.max(absmax[b], MIN_ABSMAX);
-                for (int i = start; i < end; i++) out[i] = (byte) code.index(clamp(x[i] * inv));
+                int i = start;
+                if (vector) for (; i + CodeLanes.LANES <= end; i += CodeLanes.LANES) CodeLanes.bucketize(x, i, inv, code.midpoints(), out);
+                for (; i < end; i++) out[i] = (byte) code.index(clamp(x[i] * inv));
             } else {
                 float a = absmax[b];
                 for (int i = start; i < end; i++) out[i] = (byte) code.index(clamp(x[i] / a));

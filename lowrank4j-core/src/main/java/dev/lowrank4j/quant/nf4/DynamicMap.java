@@ -15,7 +15,6 @@ import java.util.Arrays;
  */
 final class DynamicMap {
     static final float[] VALUES = build();
-    static final SortedCode CODE = new SortedCode(VALUES);
 
     private DynamicMap() {}
 
