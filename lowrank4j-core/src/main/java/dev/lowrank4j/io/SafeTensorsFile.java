@@ -175,6 +175,26 @@ public final class SafeTensorsFile implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The tensor's bytes exactly as stored (little-endian elements, row-major), whatever its
+     * dtype: packed data such as bitsandbytes' 4-bit weights, which may be stored as U8 or as any
+     * other dtype holding the same bytes.
+     */
+    public byte[] readBytes(String name) {
+        SafeTensorsEntry e = entry(name);
+        if (e.dtype().bits() % 8 != 0) {
+            throw new Lowrank4jException(label + ": tensor '" + name + "' has dtype " + e.dtype()
+                    + "; readBytes reads dtypes of whole bytes");
+        }
+        if (e.byteLength() > Integer.MAX_VALUE - 8) {
+            throw new Lowrank4jException(label + ": tensor '" + name + "' has " + e.byteLength()
+                    + " bytes, more than one Java array can hold");
+        }
+        byte[] out = new byte[(int) e.byteLength()];
+        readChunks(e, (buf, first, count) -> buf.get(out, first * (e.dtype().bits() / 8), buf.remaining()));
+        return out;
+    }
+
     private int arrayLength(SafeTensorsEntry e) {
         long n = e.numel();
         if (n > Integer.MAX_VALUE - 8) {

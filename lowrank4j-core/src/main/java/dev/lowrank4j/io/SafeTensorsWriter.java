@@ -28,7 +28,7 @@ import dev.lowrank4j.util.Json;
 public final class SafeTensorsWriter {
     private static final int CHUNK_ELEMS = 1 << 18;
 
-    private sealed interface Item permits FloatItem, LongItem {
+    private sealed interface Item permits FloatItem, LongItem, ByteItem {
         SafeTensorsDtype dtype();
 
         int[] shape();
@@ -60,6 +60,16 @@ public final class SafeTensorsWriter {
         }
     }
 
+    private record ByteItem(byte[] data, int[] shape) implements Item {
+        public SafeTensorsDtype dtype() {
+            return SafeTensorsDtype.U8;
+        }
+
+        public long byteLength() {
+            return data.length;
+        }
+    }
+
     private final Map<String, Item> items = new LinkedHashMap<>();
     private final Map<String, String> metadata = new LinkedHashMap<>();
 
@@ -84,6 +94,18 @@ public final class SafeTensorsWriter {
                     + numel + " values, got " + data.length);
         }
         items.put(name, new LongItem(data, shape.clone()));
+        return this;
+    }
+
+    /** Adds a uint8 tensor (raw bytes, e.g. packed 4-bit codes) with the given row-major shape. */
+    public SafeTensorsWriter putBytes(String name, byte[] data, int... shape) {
+        checkName(name);
+        long numel = Tensor.numel(shape);
+        if (numel != data.length) {
+            throw new IllegalArgumentException("tensor '" + name + "': shape " + Arrays.toString(shape) + " needs "
+                    + numel + " bytes, got " + data.length);
+        }
+        items.put(name, new ByteItem(data, shape.clone()));
         return this;
     }
 
@@ -156,6 +178,12 @@ public final class SafeTensorsWriter {
                     buf.asFloatBuffer().put(src, i, n);
                     buf.limit(4 * n);
                     AtomicFiles.writeFully(ch, buf);
+                }
+            }
+            case ByteItem u -> {
+                byte[] src = u.data();
+                for (int i = 0; i < src.length; i += CHUNK_ELEMS) {
+                    AtomicFiles.writeFully(ch, ByteBuffer.wrap(src, i, Math.min(CHUNK_ELEMS, src.length - i)));
                 }
             }
             case LongItem l -> {

@@ -96,7 +96,7 @@ final class BlockedGemm {
      * Runs the micro-kernels over one block of A × one packed B panel. Element (row i, step p) of
      * the A block is {@code av[aBase + i·rs + p·ps]}: packed A or, for narrow C, A in place.
      */
-    private static void multiplyBlock(int rows, int cols, int depth, float[] av, int aBase, int rs, int ps,
+    static void multiplyBlock(int rows, int cols, int depth, float[] av, int aBase, int rs, int ps,
                                       float[] packedB, boolean overwrite,
                                       float[] c, int cOff, int ldc, float[] tile) {
         for (int jj = 0; jj < cols; jj += NR) {

@@ -130,7 +130,7 @@ final class DirectGemm {
         }
     }
 
-    private static void axpy(float s, float[] x, int xo, float[] y, int yo, int n) {
+    static void axpy(float s, float[] x, int xo, float[] y, int yo, int n) {
         FloatVector vs = FloatVector.broadcast(SPECIES, s);
         int j = 0;
         for (; j <= n - L; j += L) {
@@ -141,7 +141,7 @@ final class DirectGemm {
         for (; j < n; j++) y[yo + j] = Math.fma(s, x[xo + j], y[yo + j]);
     }
 
-    private static float dot(float[] x, int xo, float[] y, int yo, int n) {
+    static float dot(float[] x, int xo, float[] y, int yo, int n) {
         int p = 0;
         float sum = 0f;
         if (n >= 2 * L) {
@@ -158,7 +158,7 @@ final class DirectGemm {
     }
 
     /** Four dot products sharing each load of x (one load of x per four FMAs instead of one). */
-    private static void dot4(float[] x, int xo, float[] y, int y0, int y1, int y2, int y3, int n, float[] out) {
+    static void dot4(float[] x, int xo, float[] y, int y0, int y1, int y2, int y3, int n, float[] out) {
         FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
         int p = 0;
         for (; p <= n - L; p += L) {

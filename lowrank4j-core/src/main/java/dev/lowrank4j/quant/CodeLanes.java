@@ -1,0 +1,95 @@
+package dev.lowrank4j.quant;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector decoding of packed codes into int lanes, {@link #LANES} elements at a time, shared by
+ * the NF4 and INT formats. Works with the preferred vector of 8 floats (AVX2) or 16 (AVX-512);
+ * elsewhere {@link #AVAILABLE} is false and the formats decode element by element (also forced by
+ * {@code -Dlowrank4j.quant.scalarDecode=true}). {@code -Dlowrank4j.quant.lanes=8|16} picks the
+ * width instead of the preferred one, so that both paths can be tested on one machine.
+ *
+ * <p>Packed 4-bit codes hold element 2t in the high nibble of byte t and element 2t+1 in the low
+ * one. Duplicating every byte into two lanes and shifting them right by 4 and 0 alternately puts
+ * the codes in element order, so no interleaving of results is needed. A 16-entry table (the NF4
+ * code) is one 16-lane vector or two 8-lane ones, so a lookup is one or two permutes.
+ */
+public final class CodeLanes {
+    private static final int REQUESTED = Integer.getInteger("lowrank4j.quant.lanes", FloatVector.SPECIES_PREFERRED.length());
+    /** Whether the vector decoders should be used on this machine. */
+    public static final boolean AVAILABLE = (REQUESTED == 8 || REQUESTED == 16)
+            && !Boolean.getBoolean("lowrank4j.quant.scalarDecode");
+    /** Elements per decoded vector (8 where the decoders are not used, so that tests can still run them). */
+    public static final int LANES = REQUESTED == 16 ? 16 : 8;
+    private static final VectorSpecies<Float> FLOATS = VectorSpecies.of(float.class, shape(32));
+    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, shape(32));
+
+    /** LANES bytes: LANES 8-bit codes, or 2·LANES 4-bit ones. */
+    private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, shape(8));
+    private static final VectorShuffle<Byte> FIRST_HALF_TWICE = VectorShuffle.fromOp(BYTES, i -> i / 2);
+    private static final VectorShuffle<Byte> SECOND_HALF_TWICE = VectorShuffle.fromOp(BYTES, i -> BYTES.length() / 2 + i / 2);
+    private static final IntVector NIBBLE_SHIFTS = IntVector.zero(INTS).addIndex(1).and(1).mul(-4).add(4);
+
+    private CodeLanes() {}
+
+    private static VectorShape shape(int elementBits) {
+        return VectorShape.forBitSize(LANES * elementBits);
+    }
+
+    /** Loads LANES bytes from byteOff (which must all exist). */
+    public static ByteVector load(byte[] packed, int byteOff) {
+        return ByteVector.fromArray(BYTES, packed, byteOff);
+    }
+
+    /**
+     * The 4-bit codes of the LANES elements held in the first half of the loaded bytes
+     * ({@code second} false) or in the second half (true).
+     */
+    public static IntVector nibbles(ByteVector bytes, boolean second) {
+        ByteVector twice = bytes.rearrange(second ? SECOND_HALF_TWICE : FIRST_HALF_TWICE);
+        // Sign extension only sets bits above bit 7; the shift and the mask discard them.
+        IntVector lanes = (IntVector) twice.convertShape(VectorOperators.B2I, INTS, 0);
+        return lanes.lanewise(VectorOperators.LSHR, NIBBLE_SHIFTS).and(0xF);
+    }
+
+    /** The loaded bytes as unsigned values 0..255. */
+    public static IntVector unsignedBytes(ByteVector bytes) {
+        return ((IntVector) bytes.convertShape(VectorOperators.B2I, INTS, 0)).and(0xFF);
+    }
+
+    /**
+     * bitsandbytes' bucketing of x[off .. off+LANES) scaled by {@code scale} and clamped to
+     * [−1, 1], against 15 sorted thresholds: per lane the number of thresholds strictly below the
+     * value, written as one byte per element to out[off ..]. Same float operations as the
+     * scalar x·scale, max, min and count, so the same codes.
+     */
+    public static void bucketize(float[] x, int off, float scale, float[] thresholds, byte[] out) {
+        FloatVector v = FloatVector.fromArray(FLOATS, x, off).mul(scale).max(-1f).min(1f);
+        IntVector count = IntVector.zero(INTS);
+        for (int t = 0; t < 15; t++) count = count.add(1, v.compare(VectorOperators.GT, thresholds[t]).cast(INTS));
+        ((ByteVector) count.convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(out, off);
+    }
+
+    /** A 16-entry float table, prepared for {@link #lookup}. */
+    public static Table table(float[] sixteenValues) {
+        if (sixteenValues.length != 16) throw new IllegalArgumentException("a table has 16 entries");
+        IntVector lo = FloatVector.fromArray(FLOATS, sixteenValues, 0).reinterpretAsInts();
+        IntVector hi = LANES == 8 ? FloatVector.fromArray(FLOATS, sixteenValues, 8).reinterpretAsInts() : lo;
+        return new Table(lo, hi);
+    }
+
+    /** A 16-entry table as int bits: one vector (16 lanes) or two (8 lanes). */
+    public record Table(IntVector low, IntVector high) {}
+
+    /** table[index] per lane, as floats; indices are 0..15. */
+    public static FloatVector lookup(IntVector index, Table table) {
+        IntVector bits = LANES == 16 ? index.selectFrom(table.low()) : index.selectFrom(table.low(), table.high());
+        return bits.reinterpretAsFloats();
+    }
+}

@@ -1,0 +1,184 @@
+package dev.lowrank4j.quant.intq;
+
+import dev.lowrank4j.quant.CodeLanes;
+import dev.lowrank4j.quant.FiniteValues;
+import dev.lowrank4j.quant.QuantizedTensor;
+import dev.lowrank4j.quant.Shapes2d;
+import dev.lowrank4j.tensor.Tensor;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * A tensor in affine INT4 or INT8 (see {@link IntOptions}), seen as a matrix [rows, cols]: group g
+ * of row r covers columns g·G .. (g+1)·G, with scale {@code scales[r·groupsPerRow + g]} and zero
+ * point {@code zeros[...]} (unsigned), and value (r, c) dequantizes to {@code scale·(q − zero)} in
+ * float32. Codes are unsigned and stored row-major over the whole tensor (INT4: two per byte,
+ * the first element in the high nibble; an odd count pads with 0, never read).
+ *
+ * <p>Create with {@link #quantize}; the arrays passed to the constructor are held, not copied.
+ */
+public final class IntTensor implements QuantizedTensor {
+    private final int[] shape;
+    private final int numel;
+    private final int rows;
+    private final int cols;
+    private final IntOptions options;
+    private final int groupLength;
+    private final int groupsPerRow;
+    private final byte[] codes;
+    private final float[] scales;
+    private final byte[] zeros;
+
+    /**
+     * @param codes  numel bytes (8 bits) or (numel + 1) / 2 (4 bits)
+     * @param scales one per group
+     * @param zeros  one unsigned zero point per group; null for the symmetric scheme's fixed zero
+     */
+    public IntTensor(int[] shape, IntOptions options, byte[] codes, float[] scales, byte[] zeros) {
+        this.shape = shape.clone();
+        this.numel = Shapes2d.numel(shape);
+        this.rows = Shapes2d.rows(shape);
+        this.cols = Shapes2d.cols(shape);
+        this.options = options;
+        this.groupLength = options.groupLength(cols);
+        this.groupsPerRow = (int) (((long) cols + groupLength - 1) / groupLength);
+        int expectedCodes = options.bits() == 8 ? numel : (int) (((long) numel + 1) / 2);
+        if (codes.length != expectedCodes || scales.length != (long) rows * groupsPerRow
+                || (zeros == null) != options.symmetric() || zeros != null && zeros.length != scales.length) {
+            throw new IllegalArgumentException("inconsistent INT" + options.bits() + " tensor " + Arrays.toString(shape)
+                    + ": " + codes.length + " code bytes, " + scales.length + " scales, "
+                    + (zeros == null ? "no" : zeros.length) + " zero points");
+        }
+        this.codes = codes;
+        this.scales = scales;
+        this.zeros = zeros;
+    }
+
+    /** Quantizes row-major values of the given shape; NaN or infinite values are a one-line error. */
+    public static IntTensor quantize(float[] values, int[] shape, IntOptions options) {
+        return quantize(values, shape, options, "a tensor of shape " + Arrays.toString(shape));
+    }
+
+    /** As {@link #quantize(float[], int[], IntOptions)}; errors name the tensor. */
+    public static IntTensor quantize(String name, Tensor t, IntOptions options) {
+        return quantize(t.data, t.shape(), options, name);
+    }
+
+    private static IntTensor quantize(float[] values, int[] shape, IntOptions options, String what) {
+        if (Shapes2d.numel(shape) != values.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " does not hold " + values.length + " values");
+        }
+        FiniteValues.require(values, what);
+        return IntQuantizer.quantize(values, shape, options);
+    }
+
+    @Override
+    public String format() {
+        return "int" + options.bits();
+    }
+
+    @Override
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    @Override
+    public int numel() {
+        return numel;
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    public IntOptions options() {
+        return options;
+    }
+
+    /** Values per group (the row length for {@link IntOptions#WHOLE_ROW}). */
+    public int groupLength() {
+        return groupLength;
+    }
+
+    /** Scale of the group holding (row, col). */
+    public float scale(int row, int col) {
+        return scales[row * groupsPerRow + col / groupLength];
+    }
+
+    /** Zero point of the group holding (row, col). */
+    public int zero(int row, int col) {
+        return zeros == null ? options.symmetricZero() : zeros[row * groupsPerRow + col / groupLength] & 0xFF;
+    }
+
+    /** The unsigned code of element i (row-major). */
+    public int code(int i) {
+        if (options.bits() == 8) return codes[i] & 0xFF;
+        int b = codes[i >> 1];
+        return (i & 1) == 0 ? (b >> 4) & 0xF : b & 0xF;
+    }
+
+    @Override
+    public long bytes() {
+        return codes.length + 4L * scales.length + (zeros == null ? 0 : zeros.length);
+    }
+
+    @Override
+    public float[] dequantize() {
+        float[] out = new float[numel];
+        for (int r = 0; r < rows; r++) unpack(r, 0, cols, out, r * cols, CodeLanes.AVAILABLE);
+        return out;
+    }
+
+    @Override
+    public IntTensor requantize(float[] values) {
+        return quantize(values, shape, options);
+    }
+
+    @Override
+    public void unpackRow(int row, int col, int len, float[] dst, int dstOff) {
+        if (row < 0 || row >= rows || col < 0 || len < 0 || col + len > cols) {
+            throw new IndexOutOfBoundsException("row " + row + " cols " + col + "+" + len + " of " + rows + "×" + cols);
+        }
+        unpack(row, col, len, dst, dstOff, CodeLanes.AVAILABLE);
+    }
+
+    /** One group at a time; inside a group, LANES values per vector step where the bytes allow. */
+    void unpack(int row, int col, int len, float[] dst, int d, boolean vector) {
+        int end = col + len;
+        while (col < end) {
+            int groupEnd = (int) Math.min(end, ((long) col / groupLength + 1) * groupLength);
+            float scale = scale(row, col);
+            int zero = zero(row, col);
+            int f = row * cols + col, fEnd = f + (groupEnd - col);
+            if (vector) {
+                if (options.bits() == 4 && (f & 1) != 0 && f < fEnd) dst[d++] = scale * (code(f++) - zero);
+                for (; f + CodeLanes.LANES <= fEnd && vectorLoadFits(f); f += CodeLanes.LANES, d += CodeLanes.LANES) {
+                    IntVector q = options.bits() == 8 ? CodeLanes.unsignedBytes(CodeLanes.load(codes, f))
+                            : CodeLanes.nibbles(CodeLanes.load(codes, f >> 1), false);
+                    ((FloatVector) q.sub(zero).convert(VectorOperators.I2F, 0)).mul(scale).intoArray(dst, d);
+                }
+            }
+            for (; f < fEnd; f++) dst[d++] = scale * (code(f) - zero);
+            col = groupEnd;
+        }
+    }
+
+    /** A vector step loads LANES bytes from the byte of its first code. */
+    private boolean vectorLoadFits(int f) {
+        return (options.bits() == 8 ? f : f >> 1) + CodeLanes.LANES <= codes.length;
+    }
+
+    @Override
+    public String toString() {
+        return "IntTensor" + Arrays.toString(shape) + " " + format() + " group " + groupLength
+                + (options.symmetric() ? " symmetric" : " asymmetric");
+    }
+}
