@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lowrank4j", mixinStandardHelpOptions = true, version = "lowrank4j 0.1.0",
         description = "Pretrain, fine-tune and compress LLaMA-style models with low-rank methods on a CPU.",
         subcommands = {PretrainCommand.class, CompareCommand.class, FinetuneCommand.class, ForwardCommand.class, MemoryCommand.class, BenchCommand.class,
+                BoundCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  lowrank4j compare                        # the main job: full, LoRA, GaLore, Fira on one budget",
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
                 "  lowrank4j finetune --model minilm --task spam --method lora",
                 "  lowrank4j forward --model DIR --input ids.safetensors --out out.safetensors --grads",
                 "  lowrank4j bench gemm --json",
+                "  lowrank4j bound --synthetic orthogonal --width 128 --depth 4",
                 "", "Exit codes: 0 ok, 1 bad input or failed run, 2 usage error.",
                 "--debug (anywhere on the line) prints the stack trace of an internal error."})
 public final class Main implements Runnable {
