@@ -41,20 +41,20 @@ final class BoundCommand implements Callable<Integer> {
     Path model;
     @Option(names = "--synthetic", description = "Draw a square network instead: orthogonal or gaussian.")
     String synthetic;
-    @Option(names = "--width", defaultValue = "64", description = "Width of the synthetic network (default: ${DEFAULT-VALUE}).")
-    int width;
-    @Option(names = "--depth", defaultValue = "4", description = "Number of layers of the synthetic network (default: ${DEFAULT-VALUE}).")
-    int depth;
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the synthetic network (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--width", description = "Width of the synthetic network (default: 64).")
+    Integer width;
+    @Option(names = "--depth", description = "Number of layers of the synthetic network (default: 4).")
+    Integer depth;
+    @Option(names = "--seed", description = "Seed of the synthetic network (default: 42).")
+    Long seed;
     @Option(names = "--data", description = "Image data for margins and input norms (image classifiers only): mnist,"
             + " fashion-mnist, or a folder with the four IDX files.")
     String data;
-    @Option(names = "--split", defaultValue = "train", description = "train or test (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--split", description = "With --data: train or test (default: train).")
     String split;
-    @Option(names = "--margin-quantile", defaultValue = "0.1", description = "The margin gamma is this quantile of the"
-            + " margins on the split (default: ${DEFAULT-VALUE}).")
-    double marginQuantile;
+    @Option(names = "--margin-quantile", description = "With --data: the margin gamma is this quantile of the"
+            + " margins on the split (default: 0.1).")
+    Double marginQuantile;
     @Option(names = "--sobolev-offset", defaultValue = "0.5", description = "Koopman: Sobolev order s_j = d_j/2 + offset"
             + " (default: ${DEFAULT-VALUE}).")
     double sobolevOffset;
@@ -75,11 +75,19 @@ final class BoundCommand implements Callable<Integer> {
     public Integer call() {
         if ((model == null) == (synthetic == null)) throw new Lowrank4jException("give exactly one of --model and --synthetic");
         KoopmanOptions koopman = new KoopmanOptions(sobolevOffset, sobolevOrder, activationLogFactor, !includeLast);
+        if (synthetic == null && (width != null || depth != null || seed != null)) {
+            throw new Lowrank4jException("--width, --depth and --seed do nothing with --model (they shape --synthetic networks)");
+        }
+        if (data == null && (split != null || marginQuantile != null)) {
+            throw new Lowrank4jException("--split and --margin-quantile do nothing without --data");
+        }
+        if (split == null) split = "train";
+        if (marginQuantile == null) marginQuantile = 0.1;
         MatrixLayers net;
         DataStats stats = null;
         if (synthetic != null) {
             if (data != null) throw new Lowrank4jException("--data applies to --model image classifiers, not to --synthetic");
-            net = SyntheticNetworks.draw(synthetic, width, depth, seed);
+            net = SyntheticNetworks.draw(synthetic, width == null ? 64 : width, depth == null ? 4 : depth, seed == null ? 42 : seed);
         } else {
             net = CheckpointLayers.load(model);
             if (data != null) stats = dataStats(model, data);

@@ -1,0 +1,91 @@
+package dev.lowrank4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lowrank4j.bounds.ClassifierFolder;
+import dev.lowrank4j.models.vision.Mlp;
+import dev.lowrank4j.util.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BoundCommandTest {
+    private static final Path DIGITS = Path.of("../lowrank4j-core/src/test/resources/digits-8x8");
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.commandLine().execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private static void assertOneLineError(Run r, String fragment) {
+        assertEquals(1, r.code(), r.err());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, r.err());
+        assertTrue(lines[0].startsWith("error: ") && lines[0].contains(fragment), r.err());
+    }
+
+    @Test
+    void syntheticJsonHasLayersAndTotalsKeyedByBound() {
+        Run r = run("bound", "--synthetic", "orthogonal", "--width", "16", "--depth", "3", "--koopman-include-last", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = Json.parseObject(r.out().getBytes(StandardCharsets.UTF_8), "bound output");
+        assertEquals(3, o.get("layers").size());
+        for (String key : List.of("koopman", "frobenius", "path", "golowich", "spectral", "pacbayes")) {
+            assertTrue(o.get("totals").has(key), key);
+        }
+        assertEquals(0, o.get("totals").get("koopman").get("log10_complexity").asDouble(), 1e-4);
+        assertTrue(o.get("totals").get("frobenius").get("log10_bound").isNull());
+        assertEquals(1.0, o.get("layers").get(0).get("condition_number").asDouble(), 1e-5);
+    }
+
+    @Test
+    void classifierFolderWithDataGetsMarginsAndBounds(@TempDir Path tmp) {
+        Mlp mlp = new Mlp(1, 8, 8, List.of(64), 10, 3);
+        ClassifierFolder.save(tmp, new ClassifierFolder.Architecture("mlp", 1, 8, 8, 10, List.of(64)), mlp);
+        Path out = tmp.resolve("bounds.json");
+        // an untrained network has negative margins at the 10% quantile: the margin bounds are skipped with a warning
+        Run r = run("bound", "--model", tmp.toString(), "--data", DIGITS.toString(), "--split", "test",
+                "--margin-quantile", "0.99", "--json", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = Json.parseObject(r.out().getBytes(StandardCharsets.UTF_8), "bound output");
+        assertEquals(360, o.get("data").get("n").asInt());
+        assertEquals(2, o.get("layers").size());
+        assertEquals("fc1.weight", o.get("layers").get(0).get("name").asText());
+        assertTrue(Files.isRegularFile(out));
+        Run text = run("bound", "--model", tmp.toString());
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("fc2.weight"), text.out());
+    }
+
+    @Test
+    void badInputIsAOneLineError(@TempDir Path tmp) {
+        assertOneLineError(run("bound"), "exactly one of --model and --synthetic");
+        assertOneLineError(run("bound", "--synthetic", "unitary"), "unknown synthetic network 'unitary'");
+        assertOneLineError(run("bound", "--synthetic", "gaussian", "--data", "mnist"), "--data applies to --model");
+        assertOneLineError(run("bound", "--model", tmp.toString(), "--width", "3"), "--width, --depth and --seed do nothing");
+        assertOneLineError(run("bound", "--synthetic", "gaussian", "--split", "test"), "do nothing without --data");
+        assertOneLineError(run("bound", "--model", tmp.resolve("nope").toString()), "model folder not found");
+        assertOneLineError(run("bound", "--synthetic", "gaussian", "--width", "0"), "--width and --depth must be >= 1");
+        assertFalse(run("bound", "--help").out().isEmpty());
+    }
+}
