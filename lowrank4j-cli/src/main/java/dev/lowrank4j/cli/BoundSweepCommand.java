@@ -1,0 +1,76 @@
+package dev.lowrank4j.cli;
+
+import dev.lowrank4j.Lowrank4jException;
+import dev.lowrank4j.bounds.BoundSweep;
+import dev.lowrank4j.bounds.ClassifierTraining;
+import dev.lowrank4j.bounds.KoopmanOptions;
+import dev.lowrank4j.data.images.EpochOrder;
+import dev.lowrank4j.data.images.ImageDataset;
+import dev.lowrank4j.data.images.ImageSplit;
+import dev.lowrank4j.data.images.VisionDatasets;
+import dev.lowrank4j.util.Json;
+import dev.lowrank4j.util.Rng;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "bound-sweep", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Trains MLPs with equal hidden widths, with and without a penalty pulling singular values to 1,"
+                + " and reports the generalization gap beside every bound (docs/BOUNDS.md).",
+        footer = {"", "Examples:",
+                "  lowrank4j bound-sweep --data lowrank4j-core/src/test/resources/digits-8x8 --out runs/bounds-digits",
+                "  lowrank4j bound-sweep --data fashion-mnist --train-limit 2000 --widths 784 --epochs 10 --out runs/bounds-fmnist",
+                "", "Writes OUT/sweep.json, OUT/sweep.md and one model folder per run (readable by 'lowrank4j bound --model')."})
+final class BoundSweepCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, description = "mnist, fashion-mnist, or a folder with the four IDX files.")
+    String data;
+    @Option(names = "--out", required = true, description = "Folder for the runs and the summary.")
+    Path out;
+    @Option(names = "--widths", split = ",", defaultValue = "64,128,256", description = "Hidden widths (default: ${DEFAULT-VALUE}).")
+    List<Integer> widths;
+    @Option(names = "--hidden-layers", defaultValue = "2", description = "Hidden layers per MLP (default: ${DEFAULT-VALUE}).")
+    int hiddenLayers;
+    @Option(names = "--penalties", split = ",", defaultValue = "0,0.01", description = "lambda of lambda*|W^T W - I|_F^2 on the"
+            + " hidden weights; 0 = none (default: ${DEFAULT-VALUE}).")
+    List<Double> penalties;
+    @Option(names = "--epochs", defaultValue = "30", description = "(default: ${DEFAULT-VALUE})")
+    int epochs;
+    @Option(names = "--batch", defaultValue = "64", description = "(default: ${DEFAULT-VALUE})")
+    int batch;
+    @Option(names = "--lr", defaultValue = "1e-3", description = "AdamW learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+    @Option(names = "--seed", defaultValue = "42", description = "(default: ${DEFAULT-VALUE})")
+    long seed;
+    @Option(names = "--train-limit", description = "Use this many training images (a seeded random subset) to save CPU.")
+    Integer trainLimit;
+    @Option(names = "--margin-quantile", defaultValue = "0.1", description = "(default: ${DEFAULT-VALUE})")
+    double marginQuantile;
+
+    @Override
+    public Integer call() {
+        if (hiddenLayers < 1 || epochs < 1 || batch < 1 || !(lr > 0)) {
+            throw new Lowrank4jException("--hidden-layers, --epochs, --batch must be >= 1 and --lr > 0");
+        }
+        for (int w : widths) if (w < 1) throw new Lowrank4jException("--widths must be >= 1, got " + w);
+        for (double p : penalties) if (!(p >= 0)) throw new Lowrank4jException("--penalties must be >= 0, got " + p);
+        ImageSplit split = VisionDatasets.load(data);
+        ImageDataset train = split.train();
+        if (trainLimit != null) {
+            if (trainLimit < 1) throw new Lowrank4jException("--train-limit must be >= 1, got " + trainLimit);
+            if (trainLimit < train.size()) {
+                int[] idx = Arrays.copyOf(EpochOrder.permutation(train.size(), new Rng(seed)), trainLimit);
+                train = train.subset(train.name() + " (" + trainLimit + " of " + train.size() + ")", idx);
+            }
+        }
+        var cfg = new BoundSweep.Config(data, new ImageSplit(train, split.test()), widths, hiddenLayers, penalties,
+                new ClassifierTraining.Settings(epochs, batch, lr, 0, seed), marginQuantile, KoopmanOptions.defaults(), out);
+        var result = BoundSweep.run(cfg, line -> System.err.println(line));
+        System.out.println(Json.pretty(result.get("spearman")));
+        System.err.println("wrote " + out.resolve("sweep.md") + " and " + out.resolve("sweep.json"));
+        return 0;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.lowrank4j.bounds;
+
+import dev.lowrank4j.Lowrank4jException;
+import dev.lowrank4j.data.images.ImageSplit;
+import dev.lowrank4j.models.vision.ImageClassifier;
+import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.util.AtomicFiles;
+import dev.lowrank4j.util.Json;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The experiment of docs/BOUNDS.md: MLPs whose hidden layers all have the same width (square
+ * hidden matrices, an injective first layer when width ≥ input size), trained with and without
+ * the {@link OrthogonalityPenalty}; for each, the measured generalization gap and every bound on
+ * the training split, then which bounds track the gap across the runs (Spearman).
+ *
+ * <p>Writes {@code OUT/w{width}-p{penalty}/} (a {@link ClassifierFolder} plus its bounds.json,
+ * readable by {@code bound --model}), {@code OUT/sweep.json} and {@code OUT/sweep.md}.
+ */
+public final class BoundSweep {
+    public record Config(String dataName, ImageSplit data, List<Integer> widths, int hiddenLayers, List<Double> penalties,
+                         ClassifierTraining.Settings training, double marginQuantile, KoopmanOptions koopman, Path out) {}
+
+    private BoundSweep() {}
+
+    public static Map<String, Object> run(Config c, Consumer<String> progress) {
+        if (c.widths().isEmpty() || c.penalties().isEmpty()) throw new Lowrank4jException("give at least one width and one penalty");
+        var train = c.data().train();
+        var test = c.data().test();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<BoundReport> reports = new ArrayList<>();
+        List<double[]> gaps = new ArrayList<>();
+        for (int width : c.widths()) {
+            for (double penalty : c.penalties()) {
+                String name = "w" + width + "-p" + penalty;
+                var arch = new ClassifierFolder.Architecture("mlp", train.channels(), train.height(), train.width(),
+                        train.numClasses(), Collections.nCopies(c.hiddenLayers(), width));
+                ImageClassifier model = arch.build(c.training().seed());
+                List<Parameter> penalized = new ArrayList<>();
+                for (Parameter p : model.parameters()) {
+                    // every hidden weight [out, in] with out ≥ in; the head (fc{L}) is part of g
+                    if (p.name().endsWith(".weight") && p.shape()[0] >= p.shape()[1] && !p.name().equals("fc" + (c.hiddenLayers() + 1) + ".weight")) {
+                        penalized.add(p);
+                    }
+                }
+                var settings = new ClassifierTraining.Settings(c.training().epochs(), c.training().batch(), c.training().lr(), penalty,
+                        c.training().seed());
+                long t0 = System.nanoTime();
+                ClassifierTraining.train(model, train, settings, penalized, epoch -> {
+                    if (epoch % 10 == 0 || epoch == settings.epochs()) progress.accept(name + ": epoch " + epoch + "/" + settings.epochs());
+                });
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                var tr = ClassifierTraining.evaluate(model, train);
+                var te = ClassifierTraining.evaluate(model, test);
+                DataStats stats = MarginStats.of(model, train, "train", c.marginQuantile());
+                Path dir = c.out().resolve(name);
+                ClassifierFolder.save(dir, arch, model);
+                BoundReport report = Bounds.compute(ClassifierFolder.layers("mlp " + name, model), stats, c.koopman());
+                Json.writeAtomically(dir.resolve("bounds.json"), report.toJson());
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("name", name);
+                row.put("width", width);
+                row.put("penalty", penalty);
+                row.put("train_accuracy", tr.accuracy());
+                row.put("test_accuracy", te.accuracy());
+                row.put("train_loss", tr.loss());
+                row.put("test_loss", te.loss());
+                row.put("accuracy_gap", tr.accuracy() - te.accuracy());
+                row.put("loss_gap", te.loss() - tr.loss());
+                row.put("margin", stats.margin());
+                row.put("train_seconds", seconds);
+                double maxCond = 0, meanStable = 0;
+                int hidden = 0;
+                for (int j = 0; j < report.layers().size() - 1; j++) {
+                    maxCond = Math.max(maxCond, report.layers().get(j).conditionNumber());
+                    meanStable += report.layers().get(j).stableRank() / Math.min(report.layers().get(j).rows(), report.layers().get(j).cols());
+                    hidden++;
+                }
+                row.put("max_condition_hidden", maxCond);
+                row.put("mean_stable_rank_fraction_hidden", meanStable / hidden);
+                Map<String, Object> b = new LinkedHashMap<>();
+                report.totals().forEach((k, v) -> b.put(k, BoundReport.num(v.logBound() / Math.log(10))));
+                row.put("log10_bounds", b);
+                rows.add(row);
+                reports.add(report);
+                gaps.add(new double[] {tr.accuracy() - te.accuracy(), te.loss() - tr.loss()});
+                progress.accept(String.format(Locale.ROOT, "%s: train %.4f test %.4f gap %.4f (%.1f s)", name, tr.accuracy(),
+                        te.accuracy(), tr.accuracy() - te.accuracy(), seconds));
+            }
+        }
+        Map<String, Object> corr = new LinkedHashMap<>();
+        for (String bound : reports.getFirst().totals().keySet()) {
+            double[] x = new double[rows.size()], accGap = new double[rows.size()], lossGap = new double[rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                x[i] = reports.get(i).total(bound).logBound();
+                accGap[i] = gaps.get(i)[0];
+                lossGap[i] = gaps.get(i)[1];
+            }
+            Map<String, Object> m = new LinkedHashMap<>(); // values may be null (NaN), which Map.of refuses
+            m.put("accuracy_gap", BoundReport.num(RankCorrelation.spearman(x, accGap)));
+            m.put("loss_gap", BoundReport.num(RankCorrelation.spearman(x, lossGap)));
+            corr.put(bound, m);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("data", c.dataName());
+        result.put("hidden_layers", c.hiddenLayers());
+        result.put("training", Map.of("epochs", c.training().epochs(), "batch", c.training().batch(), "lr", c.training().lr(),
+                "seed", c.training().seed(), "optimizer", "AdamW (betas 0.9/0.999, no weight decay)"));
+        result.put("margin_quantile", c.marginQuantile());
+        result.put("runs", rows);
+        result.put("spearman", corr);
+        Json.writeAtomically(c.out().resolve("sweep.json"), result);
+        AtomicFiles.writeString(c.out().resolve("sweep.md"), markdown(rows, corr, reports.getFirst().totals().keySet()));
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    static String markdown(List<Map<String, Object>> rows, Map<String, Object> corr, java.util.Set<String> bounds) {
+        StringBuilder sb = new StringBuilder("| run | train acc | test acc | acc gap | loss gap | max cond | stable rank / dim |");
+        for (String b : bounds) sb.append(' ').append(b).append(" |");
+        sb.append("\n|---|---|---|---|---|---|---|").append("---|".repeat(bounds.size())).append('\n');
+        for (Map<String, Object> r : rows) {
+            sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f | %.3g | %.3f |", r.get("name"), r.get("train_accuracy"),
+                    r.get("test_accuracy"), r.get("accuracy_gap"), r.get("loss_gap"), r.get("max_condition_hidden"),
+                    r.get("mean_stable_rank_fraction_hidden")));
+            Map<String, Object> b = (Map<String, Object>) r.get("log10_bounds");
+            for (String name : bounds) sb.append(' ').append(fmt(b.get(name))).append(" |");
+            sb.append('\n');
+        }
+        sb.append("\nSpearman rank correlation of each log10 bound with the gap, across the runs above:\n\n| bound | vs accuracy gap | vs loss gap |\n|---|---|---|\n");
+        for (String name : bounds) {
+            Map<String, Object> m = (Map<String, Object>) corr.get(name);
+            sb.append("| ").append(name).append(" | ").append(fmt(m.get("accuracy_gap"))).append(" | ").append(fmt(m.get("loss_gap"))).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static String fmt(Object o) {
+        return o instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : String.valueOf(o);
+    }
+}
