@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
                 "  lowrank4j bound --synthetic gaussian --width 512 --depth 3 --json",
                 "  lowrank4j bound --model runs/mlp64 --data src/test/resources/digits-8x8 --split train --json",
                 "  lowrank4j bound --model runs/pretrain-full        # a LLaMA run: per-layer spectra",
+                "  lowrank4j bound --model minilm --json             # the pretrained MiniLM",
                 "",
                 "Bounds (keys of the JSON 'totals'): koopman (Hashimoto et al. 2024), frobenius and path (Neyshabur et al.",
                 "2015), golowich (Golowich et al. 2018), spectral (Bartlett et al. 2017), pacbayes (Neyshabur et al. 2018).",
@@ -37,8 +38,8 @@ import java.util.concurrent.Callable;
                 "matrices [out, in*k*k]; transformers get exact per-layer numbers but their totals are not bounds of",
                 "the network (see docs/BOUNDS.md)."})
 final class BoundCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "RUN_OR_DIR", description = "A model folder, run folder or checkpoint.")
-    Path model;
+    @Option(names = "--model", paramLabel = "RUN_OR_DIR", description = "A model folder, run folder or checkpoint, or minilm.")
+    String model;
     @Option(names = "--synthetic", description = "Draw a square network instead: orthogonal or gaussian.")
     String synthetic;
     @Option(names = "--width", description = "Width of the synthetic network (default: 64).")
@@ -90,7 +91,7 @@ final class BoundCommand implements Callable<Integer> {
             net = SyntheticNetworks.draw(synthetic, width == null ? 64 : width, depth == null ? 4 : depth, seed == null ? 42 : seed);
         } else {
             net = CheckpointLayers.load(model);
-            if (data != null) stats = dataStats(model, data);
+            if (data != null) stats = dataStats(Path.of(model), data);
         }
         BoundReport report = Bounds.compute(net, stats, koopman);
         if (stats != null && !stats.hasPositiveMargin()) {

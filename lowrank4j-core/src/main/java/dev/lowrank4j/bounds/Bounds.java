@@ -28,7 +28,8 @@ public final class Bounds {
     static BoundReport compute(String description, boolean chain, List<LayerMatrix> matrices, List<LayerSpectrum> spectra,
                                DataStats data, KoopmanOptions koopman) {
         int depth = spectra.size();
-        boolean lastInG = koopman.finalLayerInG() && depth >= 2;
+        // only a chain has a last layer that feeds the final function g
+        boolean lastInG = koopman.finalLayerInG() && chain && depth >= 2;
         List<KoopmanFactor> kf = new ArrayList<>();
         for (int j = 0; j < depth; j++) {
             kf.add(lastInG && j == depth - 1 ? KoopmanFactor.partOfG(spectra.get(j), koopman) : KoopmanFactor.of(spectra.get(j), koopman));
@@ -66,7 +67,7 @@ public final class Bounds {
         totals.put(FROBENIUS, rademacher("Neyshabur, Tomioka & Srebro 2015 (COLT)", lnFro, hasData, lnB, lnN, lnG,
                 "2^L prod_j |W_j|_F; bound = B * that / (sqrt(n) gamma)", "ReLU network, biases ignored"));
 
-        double lnPath = pathNormLog(matrices, spectra);
+        double lnPath = chain ? pathNormLog(matrices) : Double.NaN;
         totals.put(PATH, rademacher("Neyshabur, Tomioka & Srebro 2015 (COLT), l2 path norm", depth * ln2 + lnPath, hasData, lnB, lnN, lnG,
                 "2^L phi_2(W), phi_2^2 = sum over input-output paths of prod w^2; bound = B * that / (sqrt(n) gamma)",
                 Double.isNaN(lnPath) ? "layers do not compose as matrices (convolutions or a non-chain model): not computed"
@@ -99,9 +100,9 @@ public final class Bounds {
     /**
      * ln φ₂ of a chain of dense layers: φ₂² = 1ᵀ (W_L∘W_L) ⋯ (W_1∘W_1) 1 (∘ the elementwise
      * square), the sum over all input→output paths of the squared products of their weights.
-     * NaN when consecutive matrices do not compose (a convolution's patch matrix, a transformer).
+     * NaN when consecutive matrices do not compose (a convolution's patch matrix); not computed for non-chains.
      */
-    static double pathNormLog(List<LayerMatrix> matrices, List<LayerSpectrum> spectra) {
+    static double pathNormLog(List<LayerMatrix> matrices) {
         for (int j = 1; j < matrices.size(); j++) {
             if (matrices.get(j).cols() != matrices.get(j - 1).rows() || !matrices.get(j).treatment().isEmpty()) return Double.NaN;
         }

@@ -21,7 +21,8 @@ public final class OrthogonalityPenalty {
         for (int i = 0; i < rows; i++) {
             for (int c = 0; c < cols; c++) {
                 double acc = 0;
-                for (int k = 0; k < cols; k++) acc += a[i * cols + k] * e[k * cols + c];
+                // e is symmetric: read its row c (contiguous) instead of its column
+                for (int k = 0; k < cols; k++) acc += a[i * cols + k] * e[c * cols + k];
                 g[i * cols + c] += (float) (4 * lambda * acc);
             }
         }

@@ -83,8 +83,8 @@ class NormBoundsTest {
         float[] a = w1.data().clone(), b = w2.data().clone();
         for (int c = 0; c < 8; c++) a[2 * 8 + c] *= 4f; // hidden unit 2: ×4 in, ×¼ out
         for (int r = 0; r < 8; r++) b[r * 8 + 2] *= 0.25f;
-        double p0 = Bounds.pathNormLog(base.matrices(), null);
-        double p1 = Bounds.pathNormLog(List.of(LayerMatrix.dense("a", 8, 8, a), LayerMatrix.dense("b", 8, 8, b)), null);
+        double p0 = Bounds.pathNormLog(base.matrices());
+        double p1 = Bounds.pathNormLog(List.of(LayerMatrix.dense("a", 8, 8, a), LayerMatrix.dense("b", 8, 8, b)));
         assertEquals(p0, p1, 1e-6);
         BoundReport r = Bounds.compute(base, null, ALL_LAYERS);
         assertTrue(r.total(Bounds.PATH).logComplexity() <= r.total(Bounds.FROBENIUS).logComplexity() + 1e-9);
