@@ -78,6 +78,10 @@ public final class KlsIntegrator implements Optimizer {
     @Override
     public void step(double lr, Closure closure) {
         for (Parameter p : fullRank) if (p.trainable()) descend(p.name(), p.data(), p.grad().data, lr);
+        if (layers.isEmpty()) { // a full-rank baseline: plain SGD/Adam, no second pass needed
+            steps++;
+            return;
+        }
         int[] before = new int[layers.size()];
         for (int i = 0; i < layers.size(); i++) {
             before[i] = layers.get(i).rank();
