@@ -6,12 +6,13 @@ import org.ejml.dense.row.SingularOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 
 /**
- * A thin SVD in double through EJML, sorted by descending singular value. Row-major results:
+ * A thin SVD in double through EJML, sorted by descending singular value (public for DLRT's small
+ * coefficient SVDs, which need every triplet). Row-major results:
  * {@code u} is rows×s, {@code v} is cols×s (V, not Vᵀ), s = min(rows, cols).
  */
-record DenseSvd(int rows, int cols, double[] u, double[] s, double[] v) {
+public record DenseSvd(int rows, int cols, double[] u, double[] s, double[] v) {
 
-    static DenseSvd of(double[] rowMajor, int rows, int cols, String name) {
+    public static DenseSvd of(double[] rowMajor, int rows, int cols, String name) {
         DMatrixRMaj a = DMatrixRMaj.wrap(rows, cols, rowMajor);
         var svd = DecompositionFactory_DDRM.svd(rows, cols, true, true, true);
         if (!svd.decompose(a)) {
@@ -27,7 +28,7 @@ record DenseSvd(int rows, int cols, double[] u, double[] s, double[] v) {
         return new DenseSvd(rows, cols, u.data, s, v.data);
     }
 
-    int count() {
+    public int count() {
         return s.length;
     }
 }
