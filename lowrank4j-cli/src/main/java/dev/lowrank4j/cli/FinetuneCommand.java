@@ -47,7 +47,8 @@ import java.util.concurrent.Callable;
                 "runs each seed with it and writes study.json (mean and sample std of every metric) in --out.",
                 "LoLDU's sigma = alpha/r defaults to 1 (alpha = r, the paper's tables); the authors' code defaults",
                 "to alpha = 1 (sigma = 1/r): with AdamW sigma only rescales the step of z, which the lr absorbs.",
-                "--model DIR: a LLaMA (Hugging Face folder or a pretrain run folder) tuned on --text as a causal LM.",
+                "--model DIR: a LLaMA (Hugging Face folder or a pretrain run folder) tuned on --text as a causal LM;",
+                "the text is cut into train (first 80%), validation (next 10%) and test (last 10%).",
                 "", "The run folder holds run_config.json, metrics.jsonl, checkpoints/ (--resume continues bit for bit),",
                 "summary.json, report.html, model/ (every adapter merged: a Hugging Face folder) and adapter/:",
                 "lora: a PEFT adapter; plora: its whole update since the base model as one PEFT adapter;",
@@ -193,9 +194,12 @@ final class FinetuneCommand implements Callable<Integer> {
         progress.endBar();
         TrainSummary sum = r.summary();
         if (!r.adaptedModules().isEmpty()) System.out.println("adapted modules (" + r.adaptedModules().size() + "): " + String.join(", ", r.adaptedModules()));
-        System.out.printf(Locale.ROOT, "done: val_loss %.4f (perplexity %.3f), trainable parameters %,d of %,d, %,.0f tokens/s%n",
-                sum.metric(CausalLm.VAL_LOSS), sum.metric(CausalLm.VAL_PERPLEXITY), sum.trainableParameters(),
-                sum.totalParameters(), sum.unitsPerSecond());
+        System.out.printf(Locale.ROOT, "done: val_loss %.4f (perplexity %.3f), test_loss %.4f (perplexity %.3f, scored once),"
+                        + " trainable parameters %,d of %,d, %,.0f tokens/s%n",
+                sum.metric(CausalLm.VAL_LOSS), sum.metric(CausalLm.VAL_PERPLEXITY), r.test().get(CausalLm.TEST_LOSS),
+                r.test().get(CausalLm.TEST_PERPLEXITY), sum.trainableParameters(), sum.totalParameters(), sum.unitsPerSecond());
+        if (r.adapter() != null && kind == FinetuneMethod.Kind.PLORA) System.out.println("accumulated update rank per stage: "
+                + dir.resolve(dev.lowrank4j.tasks.PloraRankLog.FILE));
         printOutputs(sum, r.mergedModel(), r.adapter(), dir);
         return 0;
     }
