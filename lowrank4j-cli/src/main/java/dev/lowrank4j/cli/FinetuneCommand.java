@@ -3,6 +3,7 @@ package dev.lowrank4j.cli;
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.adapters.TargetModules;
 import dev.lowrank4j.adapters.loldu.LolduInit;
+import dev.lowrank4j.data.Sotu;
 import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.tasks.CausalFinetuneJob;
 import dev.lowrank4j.tasks.CausalLm;
@@ -37,6 +38,7 @@ import java.util.concurrent.Callable;
                 "  lowrank4j finetune --model minilm --task spam --method plora --stage-length 100 --momentum 0.1",
                 "  lowrank4j finetune --model minilm --task spam --method loldu --rank 64 --epochs 2",
                 "  lowrank4j finetune --model runs/pretrain-tiny-X --text other.txt --method plora --stage-length 100",
+                "  scripts/fetch-data.sh sotu; lowrank4j finetune --model runs/pretrain-default --text sotu --method lora",
                 "  lowrank4j finetune --model minilm --task spam --method lora --sweep lr=5e-4,1e-3,2e-3 --seeds 1,2,3 --out runs/study-lora",
                 "  lowrank4j finetune --model minilm --task spam --method loldu --loldu-init uniform --train-sigma",
                 "", "--model minilm: the real all-MiniLM-L6-v2 encoder (shipped in a Maven Central jar) with a",
@@ -58,7 +60,7 @@ final class FinetuneCommand implements Callable<Integer> {
     String model;
     @Option(names = "--task", description = "For --model minilm: spam (SpamAssassin ham/spam).")
     String task;
-    @Option(names = "--text", paramLabel = "FILE", description = "For a LLaMA: text file to tune on (causal LM).")
+    @Option(names = "--text", paramLabel = "FILE", description = "For a LLaMA: text file to tune on (causal LM); 'sotu' = the State of the Union corpus (scripts/fetch-data.sh sotu).")
     Path text;
     @Option(names = "--method", defaultValue = "lora", description = "full, lora, plora or loldu (default: ${DEFAULT-VALUE}).")
     String method;
@@ -190,7 +192,8 @@ final class FinetuneCommand implements Callable<Integer> {
                 .seed(seed).build();
         System.out.printf("lowrank4j finetune: causal LM on %s, method %s; run folder %s%n", text, m.id(), dir);
         Progress progress = new Progress(System.out, train.logEvery());
-        CausalFinetuneJob.Result r = CausalFinetuneJob.run(new CausalFinetuneJob.Options(Path.of(model), text, m, train, dir, resume), progress);
+        CausalFinetuneJob.Result r = CausalFinetuneJob.run(new CausalFinetuneJob.Options(Path.of(model), Sotu.resolve(text), m, train,
+                dir, resume), progress);
         progress.endBar();
         TrainSummary sum = r.summary();
         if (!r.adaptedModules().isEmpty()) System.out.println("adapted modules (" + r.adaptedModules().size() + "): " + String.join(", ", r.adaptedModules()));
