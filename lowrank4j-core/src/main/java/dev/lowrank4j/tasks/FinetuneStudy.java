@@ -24,8 +24,8 @@ import java.util.Map;
  *
  * <p>Layout under the study folder: {@code sweep/lr-<lr>/} (first seed, one run per rate) and
  * {@code seed-<s>/} for the other seeds; the first seed's entry is the chosen sweep run itself, not a
- * rerun. A run whose folder already holds a {@code summary.json} is read back instead of retrained, so
- * an interrupted study continues where it stopped.
+ * rerun. A run whose folder already holds a finished {@code summary.json} (one with the test metrics)
+ * is read back instead of retrained, so an interrupted study continues where it stopped.
  */
 public final class FinetuneStudy {
     public static final String SELECT_ON = "val_loss";
@@ -120,9 +120,12 @@ public final class FinetuneStudy {
         return study;
     }
 
+    /** Written last, after the test evaluation: the trainer's own summary.json comes before it. */
+    static final String FINISHED_KEY = "test_loss";
+
     private static ObjectNode runOrRead(Runner runner, double lr, long seed, Path dir, PrintStream log) {
         Path summary = dir.resolve(Trainer.SUMMARY_FILE);
-        if (Files.isRegularFile(summary)) {
+        if (Files.isRegularFile(summary) && Json.readObjectFile(summary).has(FINISHED_KEY)) {
             log.println("study: reusing finished run " + dir);
         } else {
             log.printf(Locale.ROOT, "study: run lr %s seed %d -> %s%n", format(lr), seed, dir);

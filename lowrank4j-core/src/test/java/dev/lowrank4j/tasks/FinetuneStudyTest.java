@@ -30,7 +30,7 @@ class FinetuneStudyTest {
             calls.add(lr + "@" + seed);
             double val = Math.abs(Math.log10(lr) + 3) + 0.1 * seed;
             double test = lr == 1e-2 ? 0.99 : 0.90 + 0.01 * seed;
-            Json.writeAtomically(dir.resolve(Trainer.SUMMARY_FILE), Map.of("val_loss", val, "test_accuracy", test,
+            Json.writeAtomically(dir.resolve(Trainer.SUMMARY_FILE), Map.of("val_loss", val, "test_accuracy", test, "test_loss", 1 - test,
                     "memory_bytes", Map.of("weights", 100 * seed)));
         };
     }
@@ -52,6 +52,11 @@ class FinetuneStudyTest {
         calls.clear();
         FinetuneStudy.run(plan, tmp, fake(calls), QUIET);
         assertEquals(List.of(), calls, "finished runs are read back, not retrained");
+
+        // a run that stopped after the trainer's summary but before the test evaluation is run again
+        Json.writeAtomically(tmp.resolve("seed-2").resolve(Trainer.SUMMARY_FILE), Map.of("val_loss", 0.3));
+        FinetuneStudy.run(plan, tmp, fake(calls), QUIET);
+        assertEquals(List.of("0.001@2"), calls);
     }
 
     @Test
