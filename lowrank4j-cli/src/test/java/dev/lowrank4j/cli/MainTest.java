@@ -156,6 +156,16 @@ class MainTest {
         assertOneLineError(run("finetune", "--model", "minilm", "--task", "spam", "--seq", "64", "--out", out), 1,
                 "--seq does nothing with --model minilm");
         assertOneLineError(run("finetune", "--model", "minilm", "--task", "spam", "--resume"), 1, "--resume needs --out");
+        assertOneLineError(run("finetune", "--model", "minilm", "--task", "spam", "--method", "lora", "--train-sigma", "--out", out),
+                1, "--train-sigma does nothing with --method lora (LoLDU only)");
+        assertOneLineError(run("finetune", "--model", "minilm", "--task", "spam", "--method", "loldu", "--loldu-init", "kaiming",
+                "--out", out), 1, "unknown LoLDU init 'kaiming'");
+        assertOneLineError(run("finetune", "--model", "minilm", "--task", "spam", "--sweep", "lr=1e-3", "--lr", "1e-3", "--out", out),
+                1, "--sweep and --lr both set the learning rate");
+        assertOneLineError(run("finetune", "--model", "minilm", "--task", "spam", "--sweep", "rank=4", "--out", out),
+                1, "--sweep supports only lr=");
+        assertOneLineError(run("finetune", "--model", "minilm", "--task", "spam", "--seeds", "1,2", "--seed", "3", "--out", out),
+                1, "--seeds and --seed both set the seed");
     }
 
     @picocli.CommandLine.Command(name = "boom")

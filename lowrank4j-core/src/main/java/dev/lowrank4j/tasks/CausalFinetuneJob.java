@@ -10,6 +10,7 @@ import dev.lowrank4j.io.HfCheckpoint;
 import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.optim.AdamW;
 import dev.lowrank4j.train.LrSchedule;
+import dev.lowrank4j.train.Metrics;
 import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.train.TrainListener;
 import dev.lowrank4j.train.TrainSummary;
@@ -28,17 +29,20 @@ import java.util.Map;
 /**
  * Causal-LM fine-tuning of a LLaMA (a model pretrained here, or any Hugging Face LLaMA folder) on
  * a text file with full fine-tuning, LoRA, PeriodicLoRA or LoLDU. Writes a run folder like
- * {@code pretrain} does, plus {@code model/} (a plain Hugging Face folder with adapters merged) and
+ * {@code pretrain} does (evaluating on a validation part of the text during training and on a held-out
+ * test part once at the end, see {@link TokenDataset}), {@code plora_ranks.jsonl} for PeriodicLoRA,
+ * plus {@code model/} (a plain Hugging Face folder with adapters merged) and
  * {@code adapter/} (see {@link FinetuneOutputs}).
  */
 public final class CausalFinetuneJob {
-    public static final double VAL_FRACTION = 0.1;
+    /** The text is cut into train (head), validation (next 10%) and test (last 10%), in that order. */
+    public static final double VAL_FRACTION = 0.1, TEST_FRACTION = 0.1;
     /** Warmup share of each PeriodicLoRA stage. */
     static final double STAGE_WARMUP = 0.1;
 
     public record Options(Path model, Path text, FinetuneMethod method, TrainConfig train, Path out, boolean resume) {}
 
-    public record Result(TrainSummary summary, List<String> adaptedModules, Path mergedModel, Path adapter) {}
+    public record Result(TrainSummary summary, Metrics test, List<String> adaptedModules, Path mergedModel, Path adapter) {}
 
     /** Default peak learning rates for a small LLaMA (the tiny preset pretrained here). */
     public static double defaultLr(FinetuneMethod.Kind kind) {
@@ -56,19 +60,23 @@ public final class CausalFinetuneJob {
         HfCheckpoint.Loaded ck = HfCheckpoint.load(modelDir);
         int[] tokens = tokenize(modelDir, o.text(), ck.config().vocabSize());
         TrainConfig t = o.train();
-        TokenDataset dataset = new TokenDataset(tokens, VAL_FRACTION, t.seq());
+        TokenDataset dataset = new TokenDataset(tokens, VAL_FRACTION, TEST_FRACTION, t.seq());
         RunFolder.prepare(o.out(), o.resume(), runConfig(o, modelDir));
         LlamaModel model = new LlamaModel(ck.config(), t.seed());
         model.loadWeights(ck.weights());
         FinetuneMethod.Applied applied = o.method().apply(model, List.of());
         AdamW optimizer = new AdamW(applied.trainable(), new AdamW.Hyper(t.beta1(), t.beta2(), t.eps(), t.weightDecay()));
-        Trainer<TokenDataset.Batch> trainer = new Trainer<>(new CausalLm(model), new TokenData(dataset, t.batch(), t.seq(),
-                t.evalBatches()), t, o.out(), optimizer).listener(listener);
+        CausalLm lm = new CausalLm(model);
+        TokenData data = new TokenData(dataset, t.batch(), t.seq(), t.evalBatches());
+        Trainer<TokenDataset.Batch> trainer = new Trainer<>(lm, data, t, o.out(), optimizer).listener(listener);
         if (applied.plora() != null) {
+            Map<String, float[]> w0 = FinetuneOutputs.linearWeights(reload(modelDir), applied.modules());
             trainer.schedule(LrSchedule.restartingCosine(t.steps(), o.method().stageLength(), STAGE_WARMUP, t.minLrRatio()))
-                    .hook(applied.hook());
+                    .hook(new PloraRankLog(applied.hook(), applied.plora(), applied.lora().byPath(), w0, o.out()));
         }
         TrainSummary summary = trainer.run(o.resume());
+        // the one look at the test split, after training and every choice made on validation
+        Metrics test = lm.metrics(data.testBatches(), CausalLm.TEST);
 
         Path adapter = FinetuneOutputs.saveAdapter(o.out(), applied,
                 () -> FinetuneOutputs.linearWeights(reload(modelDir), applied.modules()), modelDir.toString(),
@@ -76,16 +84,22 @@ public final class CausalFinetuneJob {
         Path merged = o.out().resolve(FinetuneOutputs.MODEL_DIR);
         HfCheckpoint.save(merged, model.config(), FinetuneOutputs.mergedWeights(model.parameters(), applied.lora(), applied.loldu()));
         Map<String, Object> json = new LinkedHashMap<>(summary.toJson());
+        json.putAll(test.values());
+        json.put("train_tokens", dataset.trainTokens());
+        json.put("val_tokens", dataset.valTokens());
+        json.put("test_tokens", dataset.testTokens());
         json.put("method", o.method().id());
         json.put("adapted_modules", applied.modules());
         json.put("model", merged.toString());
         json.put("adapter", adapter == null ? null : adapter.toString());
         Json.writeAtomically(o.out().resolve(Trainer.SUMMARY_FILE), json);
         RunReport.write(o.out(), "lowrank4j finetune: " + o.out().getFileName(), String.format(Locale.ROOT,
-                "Causal LM on %s from %s, method %s, %d steps; validation loss %.4f nats/token (perplexity %.3f).",
+                "Causal LM on %s from %s, method %s, %d steps; validation loss %.4f nats/token (perplexity %.3f);"
+                        + " test loss %.4f (perplexity %.3f), scored once at the end.",
                 o.text(), modelDir, o.method().id(), summary.steps(), summary.metric(CausalLm.VAL_LOSS),
-                summary.metric(CausalLm.VAL_PERPLEXITY)), "nats per token", summary);
-        return new Result(summary, applied.modules(), merged, adapter);
+                summary.metric(CausalLm.VAL_PERPLEXITY), test.get(CausalLm.TEST_LOSS), test.get(CausalLm.TEST_PERPLEXITY)),
+                "nats per token", summary);
+        return new Result(summary, test, applied.modules(), merged, adapter);
     }
 
     private static LlamaModel reload(Path modelDir) {

@@ -21,8 +21,9 @@ import java.util.Map;
  * {@code val_perplexity}; a checkpoint folder is a Hugging Face model folder.
  */
 public final class CausalLm implements ModelWithLoss<TokenDataset.Batch> {
-    public static final String VAL_LOSS = "val_loss";
-    public static final String VAL_PERPLEXITY = "val_perplexity";
+    public static final String VAL = "val_", TEST = "test_";
+    public static final String VAL_LOSS = VAL + "loss", VAL_PERPLEXITY = VAL + "perplexity";
+    public static final String TEST_LOSS = TEST + "loss", TEST_PERPLEXITY = TEST + "perplexity";
 
     private final LlamaModel model;
 
@@ -49,8 +50,14 @@ public final class CausalLm implements ModelWithLoss<TokenDataset.Batch> {
         return model.lossAndBackward(b.inputs(), b.targets(), b.batch(), b.seq());
     }
 
+    /** Validation metrics: what the trainer logs during training. */
     @Override
     public Metrics evaluate(Iterable<TokenDataset.Batch> batches) {
+        return metrics(batches, VAL);
+    }
+
+    /** {@code prefix}loss (mean nats per token over the batches) and {@code prefix}perplexity. */
+    public Metrics metrics(Iterable<TokenDataset.Batch> batches, String prefix) {
         double sum = 0;
         int n = 0;
         for (TokenDataset.Batch b : batches) {
@@ -58,7 +65,10 @@ public final class CausalLm implements ModelWithLoss<TokenDataset.Batch> {
             n++;
         }
         double loss = sum / n;
-        return new Metrics(Map.of(VAL_LOSS, loss, VAL_PERPLEXITY, Math.exp(loss)), VAL_LOSS);
+        Map<String, Double> values = new java.util.LinkedHashMap<>();
+        values.put(prefix + "loss", loss);
+        values.put(prefix + "perplexity", Math.exp(loss));
+        return new Metrics(values, prefix + "loss");
     }
 
     @Override

@@ -29,9 +29,11 @@ import java.util.Locale;
  * @param momentum PeriodicLoRA's momentum unloading fraction m per step (0 = off), in the
  *                 function-preserving form W += m·s·BA, B ← (1−m)·B (see {@link MomentumUnloading})
  * @param seed     seeds the adapters' initial factors; the stage re-initialisations use their own stream
+ * @param lolduInit LoLDU's starting z (ignored by the other methods)
+ * @param trainSigma LoLDU: σ trains beside z (r + 1 parameters per layer, as the paper counts)
  */
 public record FinetuneMethod(Kind kind, int rank, double alpha, long stageLength, double momentum, TargetModules targets,
-                             long seed) {
+                             long seed, LolduInit lolduInit, boolean trainSigma) {
     public enum Kind { FULL, LORA, PLORA, LOLDU }
 
     /**
@@ -45,6 +47,12 @@ public record FinetuneMethod(Kind kind, int rank, double alpha, long stageLength
         if (kind == Kind.PLORA && stageLength <= 0) throw new Lowrank4jException("--stage-length must be > 0, got " + stageLength);
         if (!(momentum >= 0 && momentum < 1)) throw new Lowrank4jException("--momentum must be in [0, 1), got " + momentum);
         if (!Double.isFinite(alpha)) throw new Lowrank4jException("--alpha must be a finite number, got " + alpha);
+        if (lolduInit == null) throw new IllegalArgumentException("lolduInit must not be null");
+    }
+
+    /** LoLDU (if chosen) with the code's default init, z = D_r, and σ frozen. */
+    public FinetuneMethod(Kind kind, int rank, double alpha, long stageLength, double momentum, TargetModules targets, long seed) {
+        this(kind, rank, alpha, stageLength, momentum, targets, seed, LolduInit.LU, false);
     }
 
     public static Kind parseKind(String s) {
@@ -55,14 +63,18 @@ public record FinetuneMethod(Kind kind, int rank, double alpha, long stageLength
         }
     }
 
-    /** LoRA's alpha defaults to 2r (scaling 2); LoLDU's to r (σ = 1). */
+    /**
+     * LoRA's alpha defaults to 2r (scaling 2); LoLDU's to r (σ = 1, the paper's tables use alpha =
+     * rank). The authors' code defaults to alpha = 1 (σ = 1/r); with AdamW σ only rescales the step z
+     * takes, which the learning-rate sweep absorbs, so we keep σ = 1 and say so in --help.
+     */
     public static double defaultAlpha(Kind kind, int rank) {
         return kind == Kind.LOLDU ? rank : 2.0 * rank;
     }
 
     /** The same method with another seed for the adapters' streams. */
     public FinetuneMethod withSeed(long newSeed) {
-        return new FinetuneMethod(kind, rank, alpha, stageLength, momentum, targets, newSeed);
+        return new FinetuneMethod(kind, rank, alpha, stageLength, momentum, targets, newSeed, lolduInit, trainSigma);
     }
 
     public String id() {
@@ -120,7 +132,7 @@ public record FinetuneMethod(Kind kind, int rank, double alpha, long stageLength
                 modules = lora.modulePaths();
             }
             case LOLDU -> {
-                loldu = LolduAdapters.inject(host, new LolduConfig(rank, alpha, LolduInit.LU, false, targets, seed));
+                loldu = LolduAdapters.inject(host, new LolduConfig(rank, alpha, lolduInit, trainSigma, targets, seed));
                 modules = loldu.modulePaths();
             }
         }

@@ -140,6 +140,10 @@ public final class FinetuneOutputs {
         out.put("stage_length", m.stageLength());
         out.put("momentum", m.momentum());
         out.put("targets", String.valueOf(m.targets()));
+        if (m.kind() == FinetuneMethod.Kind.LOLDU) {
+            out.put("loldu_init", m.lolduInit().id());
+            out.put("train_sigma", m.trainSigma());
+        }
         return out;
     }
 }

@@ -57,6 +57,17 @@ public final class TokenData implements TrainingData<TokenDataset.Batch> {
         return out;
     }
 
+    /**
+     * The test batches for the one evaluation after training: as many as validation uses, from the
+     * test part's own fixed tiling (the whole test part when it is shorter).
+     */
+    public List<TokenDataset.Batch> testBatches() {
+        int n = Math.max(1, Math.min(evalBatches, dataset.testWindows(seq) / batch));
+        List<TokenDataset.Batch> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) out.add(dataset.testBatch(i, batch, seq));
+        return out;
+    }
+
     @Override
     public long units(TokenDataset.Batch b) {
         return (long) b.batch() * b.seq();

@@ -30,6 +30,22 @@ class TokenDatasetTest {
     }
 
     @Test
+    void threeWaySplitKeepsTrainValidationAndTestApartInTextOrder() {
+        int[] tokens = new int[1000];
+        for (int i = 0; i < tokens.length; i++) tokens[i] = i;
+        TokenDataset d = new TokenDataset(tokens, 0.1, 0.1, 8);
+        org.junit.jupiter.api.Assertions.assertEquals(800, d.trainTokens());
+        org.junit.jupiter.api.Assertions.assertEquals(100, d.valTokens());
+        org.junit.jupiter.api.Assertions.assertEquals(100, d.testTokens());
+        dev.lowrank4j.util.Rng rng = new dev.lowrank4j.util.Rng(1);
+        for (int k = 0; k < 50; k++) for (int t : d.sampleTrain(rng, 4, 8).targets()) org.junit.jupiter.api.Assertions.assertTrue(t < 800);
+        for (int t : d.valBatch(0, 4, 8).inputs()) org.junit.jupiter.api.Assertions.assertTrue(t >= 800 && t < 900);
+        for (int t : d.testBatch(0, 4, 8).targets()) org.junit.jupiter.api.Assertions.assertTrue(t >= 900);
+        org.junit.jupiter.api.Assertions.assertEquals(12, d.testWindows(8));
+        org.junit.jupiter.api.Assertions.assertEquals(0, new TokenDataset(tokens, 0.1, 8).testWindows(8));
+    }
+
+    @Test
     void tooSmallCorpusIsAClearError() {
         Lowrank4jException e = assertThrows(Lowrank4jException.class, () -> new TokenDataset(new int[100], 0.05, 128));
         assertTrue(e.getMessage().contains("corpus too small"), e.getMessage());

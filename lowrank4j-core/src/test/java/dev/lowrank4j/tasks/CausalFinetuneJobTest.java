@@ -1,5 +1,6 @@
 package dev.lowrank4j.tasks;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.adapters.loldu.LolduFile;
 import dev.lowrank4j.adapters.peft.PeftAdapter;
@@ -11,6 +12,7 @@ import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.train.TrainListener;
+import dev.lowrank4j.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,8 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Causal-LM fine-tuning end to end on a model pretrained in the test itself. */
 class CausalFinetuneJobTest {
     private static final double MERGE_TOL = 1e-4;
-    /** A singular value counts towards the rank above this fraction of the largest (float32 noise is ~1e-6). */
-    private static final double RANK_TOL = 1e-4;
     private static final ModelShape SHAPE = new ModelShape(256, 16, 1, 2, 2, 24, 16);
     private static final int[] IDS = {1, 104, 101, 32, 119, 104, 97, 108, 101, 32, 5, 6, 7, 8, 9, 10};
 
@@ -104,6 +105,21 @@ class CausalFinetuneJobTest {
         assertTrue(rank > r, "PeriodicLoRA's merged update has rank " + rank + ", no more than one LoRA of rank " + r);
         assertTrue(rank <= (steps / stage + 1) * r, "rank " + rank + " exceeds (stages + 1)·r");
 
+        // plora_ranks.jsonl: one line per stage end, the accumulated (unloaded) update's rank grows by at most r per stage
+        List<String> lines = Files.readAllLines(tmp.resolve("plora").resolve(PloraRankLog.FILE));
+        assertEquals(steps / stage, lines.size());
+        int previous = 0;
+        for (int k = 0; k < lines.size(); k++) {
+            JsonNode n = Json.MAPPER.readTree(lines.get(k));
+            assertEquals((k + 1) * stage, n.get("step").asLong());
+            assertEquals(k + 1, n.get("stages_completed").asInt());
+            int max = n.get("max_rank").asInt();
+            assertTrue(max <= (k + 1) * r && max >= previous, "stage " + (k + 1) + ": rank " + max);
+            assertEquals(7, n.get("ranks").size());
+            previous = max;
+        }
+        assertTrue(previous > r, "after three stages the unloaded update has rank " + previous + " <= r");
+
         // the adapter reproduces the tuned model from the ORIGINAL base
         LlamaModel m2 = load(base);
         PeftAdapter.load(res.adapter(), m2);
@@ -143,6 +159,20 @@ class CausalFinetuneJobTest {
     }
 
     @Test
+    void testMetricsAreScoredOnceOnTheTextsTailAndNeverDuringTraining(@TempDir Path tmp) throws Exception {
+        Path base = pretrained(tmp), out = tmp.resolve("lora");
+        CausalFinetuneJob.Result r = run(base, text(tmp), method(FinetuneMethod.Kind.LORA, 0, 0), 3, out);
+        assertTrue(Double.isFinite(r.test().get(CausalLm.TEST_LOSS)));
+        JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
+        for (String k : List.of("val_loss", "val_perplexity", "test_loss", "test_perplexity")) assertTrue(summary.has(k), k);
+        int total = summary.get("train_tokens").asInt() + summary.get("val_tokens").asInt() + summary.get("test_tokens").asInt();
+        assertTrue(total >= 4000, "every token is in one part");
+        assertEquals(Math.round(0.1 * total), summary.get("test_tokens").asInt());
+        assertEquals(Math.round(0.1 * total), summary.get("val_tokens").asInt());
+        for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) assertFalse(line.contains("test_"), line);
+    }
+
+    @Test
     void everyMethodRunsAndOnlyFullTrainsEverything(@TempDir Path tmp) throws Exception {
         Path base = pretrained(tmp), txt = text(tmp);
         long full = 0;
@@ -178,9 +208,6 @@ class CausalFinetuneJobTest {
 
     /** Singular values above RANK_TOL of the largest, from the exact SVD. */
     static int numericalRank(float[] a, int rows, int cols) {
-        double[] s = TopSvd.exact().top(a, rows, cols, Math.min(rows, cols), 0, "update").s();
-        int rank = 0;
-        for (double v : s) if (v > RANK_TOL * s[0]) rank++;
-        return rank;
+        return dev.lowrank4j.adapters.plora.UpdateRank.of(a, rows, cols);
     }
 }

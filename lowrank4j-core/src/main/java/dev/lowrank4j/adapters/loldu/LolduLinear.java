@@ -68,25 +68,40 @@ public final class LolduLinear implements LinearLayer {
         this.diagR = diagR;
     }
 
-    /** Decomposes {@code base}'s weight, replaces it by W_res (frozen) and initialises z. */
+    /** Decomposes {@code base}'s weight, initialises z with {@code cfg.init()} and replaces the weight by W_res (frozen). */
     public static LolduLinear create(String modulePath, Linear base, LolduConfig cfg) {
+        return create(modulePath, base, cfg, null);
+    }
+
+    /**
+     * As {@link #create(String, Linear, LolduConfig)} but with z's starting values given
+     * ({@code initialZ}, length r) instead of drawn; W_res still follows {@code cfg.init()}'s rule
+     * (from z or from D_r). Lets a test replay another implementation's random draw.
+     */
+    public static LolduLinear create(String modulePath, Linear base, LolduConfig cfg, float[] initialZ) {
         int m = base.outFeatures(), n = base.inFeatures(), r = cfg.r();
         if (r > Math.min(m, n)) {
             throw new Lowrank4jException(modulePath + ": LoLDU rank must be <= min(out, in) = " + Math.min(m, n) + ", got " + r);
         }
+        if (initialZ != null && initialZ.length != r) throw new IllegalArgumentException("initialZ must have r = " + r + " values");
         float[] w = base.storage().dequantize().data;
         LduDecomposition ldu = LduDecomposition.of(w, m, n);
         float[] l = new float[m * r], u = new float[r * n], dR = new float[r];
         for (int i = 0; i < m; i++) for (int j = 0; j < r; j++) l[i * r + j] = (float) ldu.lower[i * ldu.k + j];
         System.arraycopy(toFloat(ldu.upper), 0, u, 0, r * n);
         for (int j = 0; j < r; j++) dR[j] = (float) ldu.diag[j];
+        Parameter z = new Parameter(modulePath + ".loldu.vector_z", Tensor.zeros(r));
+        if (initialZ != null) System.arraycopy(initialZ, 0, z.data(), 0, r);
+        else cfg.init().fill(z.data(), dR, new Rng(cfg.seed() * 0x9E3779B97F4A7C15L + modulePath.hashCode()));
+        // the authors' rule: W_res subtracts the initial z's term (W_eff = W at init) for lu/uniform/normal/constant, D_r's otherwise
+        float[] resZ = cfg.init().residualFromZ() ? z.data() : dR;
         float sigma0 = (float) cfg.sigma0();
-        // W_res from the float factors the forward pass will use, so W_eff(z = D_r) = W up to one rounding of W_res.
+        // W_res from the float factors the forward pass will use, so W_eff(init) = W up to one rounding of W_res.
         double[] part = new double[m * n];
         for (int i = 0; i < m; i++) {
             int dst = ldu.perm[i] * n;
             for (int j = 0; j < r; j++) {
-                double f = (double) sigma0 * l[i * r + j] * dR[j];
+                double f = (double) sigma0 * l[i * r + j] * resZ[j];
                 if (f == 0) continue;
                 for (int c = 0; c < n; c++) part[dst + c] += f * u[j * n + c];
             }
@@ -97,8 +112,6 @@ public final class LolduLinear implements LinearLayer {
 
         Parameter lower = Parameter.frozen(modulePath + ".loldu.lower", new Tensor(l, m, r));
         Parameter upper = Parameter.frozen(modulePath + ".loldu.upper", new Tensor(u, r, n));
-        Parameter z = new Parameter(modulePath + ".loldu.vector_z", Tensor.zeros(r));
-        cfg.init().fill(z.data(), dR, new Rng(cfg.seed() * 0x9E3779B97F4A7C15L + modulePath.hashCode()));
         Parameter sigma = new Parameter(modulePath + ".loldu.scaling_factor", new Tensor(new float[]{sigma0}, 1));
         sigma.setTrainable(cfg.trainSigma());
         return new LolduLinear(modulePath, base, r, ldu.perm.clone(), lower, upper, z, sigma, dR);

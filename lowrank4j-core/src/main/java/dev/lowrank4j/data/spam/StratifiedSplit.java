@@ -20,8 +20,18 @@ import java.util.TreeMap;
 public final class StratifiedSplit {
     /** Salts the split stream apart from other uses of the same user seed (init, batch order). */
     private static final long SPLIT_SALT = 0x5EED_5B11_7000_0001L;
+    /** Salts the validation carve apart from the train/test split. */
+    private static final long VALIDATION_SALT = 0x7A11_DA7E_0000_0001L;
 
     private StratifiedSplit() {}
+
+    /**
+     * The validation split carved from a training split: the same rule with its own stream, so
+     * {@code result.test()} is the validation half (stratified, a function of the seed alone).
+     */
+    public static TextSplit validation(List<LabeledText> train, double valFraction, long seed) {
+        return split(train, valFraction, seed ^ VALIDATION_SALT);
+    }
 
     public static TextSplit split(List<LabeledText> examples, double testFraction, long seed) {
         if (!(testFraction > 0 && testFraction < 1)) {

@@ -2,6 +2,7 @@ package dev.lowrank4j.tasks.classify;
 
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.adapters.TargetModules;
+import dev.lowrank4j.adapters.loldu.LolduInit;
 import dev.lowrank4j.tasks.FinetuneMethod;
 
 import java.nio.file.Path;
@@ -23,7 +24,9 @@ import java.util.List;
  * @param warmupRatio   fraction of the steps (of each stage for plora) spent warming the learning rate up
  * @param weightDecay   AdamW decoupled weight decay (matrices only)
  * @param clipNorm      global gradient-norm clip (0 = off)
- * @param testFraction  share of each class held out for testing
+ * @param testFraction  share of each class held out for testing (scored once, after training)
+ * @param valFraction   share of each class of the training split held out for validation: every
+ *                      evaluation during training, and the choice of settings, uses it alone
  * @param logEvery      write a metrics line every this many steps
  * @param dataDir       corpus folder (null = the default cache)
  * @param out           run folder
@@ -31,7 +34,7 @@ import java.util.List;
  */
 public record FinetuneOptions(FinetuneMethod method, double lr, int epochs, long maxSteps, int batchSize, int evalBatchSize,
                               int maxTokens, long seed, int trainLimit, double warmupRatio, double weightDecay,
-                              double clipNorm, double testFraction, int logEvery, Path dataDir, Path out, boolean resume) {
+                              double clipNorm, double testFraction, double valFraction, int logEvery, Path dataDir, Path out, boolean resume) {
     public static final int DEFAULT_RANK = 8;
     public static final long DEFAULT_STAGE_LENGTH = 100;
     public static final int DEFAULT_BATCH = 16;
@@ -41,6 +44,7 @@ public record FinetuneOptions(FinetuneMethod method, double lr, int epochs, long
     public static final double DEFAULT_WARMUP_RATIO = 0.06;
     public static final double DEFAULT_CLIP = 1.0;
     public static final double DEFAULT_TEST_FRACTION = 0.2;
+    public static final double DEFAULT_VAL_FRACTION = 0.1;
     public static final int DEFAULT_LOG_EVERY = 10;
     /** BERT's position table has 512 entries. */
     public static final int MAX_TOKENS_LIMIT = 512;
@@ -50,7 +54,8 @@ public record FinetuneOptions(FinetuneMethod method, double lr, int epochs, long
     /**
      * Default learning rates for MiniLM, from a quick sweep on SpamAssassin (80 steps of batch 16 at
      * 128 tokens, cosine with 6% warmup, seed 42, three rates per method): full 5e-5/1e-4/2e-4, LoRA
-     * 5e-4/1e-3/3e-3, LoLDU 1e-2/3e-2/1e-1. That sweep looked at the test split (docs/FINETUNE.md).
+     * 5e-4/1e-3/3e-3, LoLDU 1e-2/3e-2/1e-1. That sweep looked at the test split, so these are only
+     * starting points: {@code finetune --sweep lr=...} chooses on the validation split (docs/FINETUNE.md).
      */
     public static double defaultLr(FinetuneMethod.Kind kind) {
         return switch (kind) {
@@ -76,6 +81,7 @@ public record FinetuneOptions(FinetuneMethod method, double lr, int epochs, long
         notNegative("gradient clip", clipNorm);
         if (!(warmupRatio >= 0 && warmupRatio < 1)) throw new Lowrank4jException("warmup ratio must be in [0, 1), got " + warmupRatio);
         if (!(testFraction > 0 && testFraction < 1)) throw new Lowrank4jException("test fraction must be in (0, 1), got " + testFraction);
+        if (!(valFraction > 0 && valFraction < 1)) throw new Lowrank4jException("validation fraction must be in (0, 1), got " + valFraction);
         if (out == null) throw new Lowrank4jException("a run folder (--out) is required");
     }
 
@@ -105,8 +111,10 @@ public record FinetuneOptions(FinetuneMethod method, double lr, int epochs, long
         private Double alpha, lr;
         private long stageLength = DEFAULT_STAGE_LENGTH, maxSteps, seed;
         private double momentum, warmupRatio = DEFAULT_WARMUP_RATIO, weightDecay, clipNorm = DEFAULT_CLIP;
-        private double testFraction = DEFAULT_TEST_FRACTION;
+        private double testFraction = DEFAULT_TEST_FRACTION, valFraction = DEFAULT_VAL_FRACTION;
         private TargetModules targets = DEFAULT_TARGETS;
+        private LolduInit lolduInit = LolduInit.LU;
+        private boolean trainSigma;
         private Path dataDir, out;
         private boolean resume;
 
@@ -120,6 +128,8 @@ public record FinetuneOptions(FinetuneMethod method, double lr, int epochs, long
         public Builder stageLength(long v) { stageLength = v; return this; }
         public Builder momentum(double v) { momentum = v; return this; }
         public Builder targets(TargetModules v) { targets = v; return this; }
+        public Builder lolduInit(LolduInit v) { lolduInit = v; return this; }
+        public Builder trainSigma(boolean v) { trainSigma = v; return this; }
         public Builder lr(double v) { lr = v; return this; }
         public Builder epochs(int v) { epochs = v; return this; }
         public Builder maxSteps(long v) { maxSteps = v; return this; }
@@ -132,6 +142,7 @@ public record FinetuneOptions(FinetuneMethod method, double lr, int epochs, long
         public Builder weightDecay(double v) { weightDecay = v; return this; }
         public Builder clipNorm(double v) { clipNorm = v; return this; }
         public Builder testFraction(double v) { testFraction = v; return this; }
+        public Builder valFraction(double v) { valFraction = v; return this; }
         public Builder logEvery(int v) { logEvery = v; return this; }
         public Builder dataDir(Path v) { dataDir = v; return this; }
         public Builder out(Path v) { out = v; return this; }
@@ -139,9 +150,10 @@ public record FinetuneOptions(FinetuneMethod method, double lr, int epochs, long
 
         public FinetuneOptions build() {
             FinetuneMethod m = new FinetuneMethod(kind, rank, alpha != null ? alpha : FinetuneMethod.defaultAlpha(kind, rank),
-                    stageLength, momentum, targets, seed);
+                    stageLength, momentum, targets, seed, lolduInit, trainSigma);
             return new FinetuneOptions(m, lr != null ? lr : defaultLr(kind), epochs, maxSteps, batchSize, evalBatchSize,
-                    maxTokens, seed, trainLimit, warmupRatio, weightDecay, clipNorm, testFraction, logEvery, dataDir, out, resume);
+                    maxTokens, seed, trainLimit, warmupRatio, weightDecay, clipNorm, testFraction, valFraction, logEvery, dataDir, out,
+                    resume);
         }
     }
 }

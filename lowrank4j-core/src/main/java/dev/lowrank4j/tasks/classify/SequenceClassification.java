@@ -20,12 +20,16 @@ import java.util.Map;
 
 /**
  * A BERT sequence classifier with softmax cross-entropy, as the training loop sees it. Evaluation
- * reports {@code test_loss} (mean cross-entropy per example) and accuracy, precision, recall and F1
- * with label 1 (spam) as the positive class.
+ * reports the mean cross-entropy per example ({@code loss}) and accuracy, precision, recall and F1
+ * with label 1 (spam) as the positive class, each named after its split: the trainer's periodic
+ * {@link #evaluate} scores the validation split ({@code val_loss}, {@code val_accuracy}, ...), and
+ * the test split is scored once at the end with {@link #metrics(Iterable, String)} and
+ * {@link #TEST} ({@code test_loss}, {@code test_accuracy}, ...).
  */
 public final class SequenceClassification implements ModelWithLoss<LabeledBatch> {
-    public static final String TEST_LOSS = "test_loss";
-    public static final String ACCURACY = "accuracy";
+    public static final String VAL = "val_", TEST = "test_";
+    public static final String VAL_LOSS = VAL + "loss", VAL_ACCURACY = VAL + "accuracy";
+    public static final String TEST_LOSS = TEST + "loss", TEST_ACCURACY = TEST + "accuracy";
 
     private final SequenceClassifier model;
     private LoraAdapters dropoutOwner;
@@ -59,9 +63,14 @@ public final class SequenceClassification implements ModelWithLoss<LabeledBatch>
         return model.lossAndBackward(b.tokens(), b.labels());
     }
 
-    /** Test metrics over the batches; the per-example losses are summed in double. */
+    /** Validation metrics (what the trainer logs during training and selects settings on). */
     @Override
     public Metrics evaluate(Iterable<LabeledBatch> batches) {
+        return metrics(batches, VAL);
+    }
+
+    /** Metrics over the batches named {@code prefix + name}; the per-example losses are summed in double. */
+    public Metrics metrics(Iterable<LabeledBatch> batches, String prefix) {
         List<Integer> predicted = new ArrayList<>(), actual = new ArrayList<>();
         double lossSum = 0;
         for (LabeledBatch b : batches) {
@@ -77,12 +86,12 @@ public final class SequenceClassification implements ModelWithLoss<LabeledBatch>
         BinaryMetrics m = BinaryMetrics.of(predicted.stream().mapToInt(Integer::intValue).toArray(),
                 actual.stream().mapToInt(Integer::intValue).toArray(), BinaryMetrics.POSITIVE);
         Map<String, Double> values = new LinkedHashMap<>();
-        values.put(TEST_LOSS, n == 0 ? Double.NaN : lossSum / n);
-        values.put(ACCURACY, m.accuracy());
-        values.put("precision", m.precision());
-        values.put("recall", m.recall());
-        values.put("f1", m.f1());
-        return new Metrics(values, ACCURACY);
+        values.put(prefix + "loss", n == 0 ? Double.NaN : lossSum / n);
+        values.put(prefix + "accuracy", m.accuracy());
+        values.put(prefix + "precision", m.precision());
+        values.put(prefix + "recall", m.recall());
+        values.put(prefix + "f1", m.f1());
+        return new Metrics(values, prefix + "accuracy");
     }
 
     /** First maximum wins, so a tie is decided the same way on every run. */

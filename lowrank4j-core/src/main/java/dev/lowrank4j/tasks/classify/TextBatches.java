@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * Tokenised labelled texts as training data: epochs of length-grouped shuffled batches
- * ({@link BatchPlan#trainEpoch}) drawn from one seeded generator, and the test examples sorted by
- * length for evaluation. A stream position is the generator's state at the start of the current
+ * ({@link BatchPlan#trainEpoch}) drawn from one seeded generator; the validation examples (what the
+ * trainer evaluates on) and the test examples (scored once, at the end) sorted by length. A stream position is the generator's state at the start of the current
  * epoch plus the epoch and batch index, so a resumed run rebuilds the same epoch and continues
  * mid-way.
  */
@@ -20,12 +20,13 @@ public final class TextBatches implements TrainingData<LabeledBatch> {
     private static final long ORDER_SALT = 0x0DE2_5EED_0000_0001L;
     private static final String EPOCH_RNG = "epoch_rng_state", EPOCH = "epoch", INDEX = "index";
 
-    private final List<EncodedText> train, test;
+    private final List<EncodedText> train, val, test;
     private final int batchSize, evalBatchSize;
     private final int[] lengths;
 
-    public TextBatches(List<EncodedText> train, List<EncodedText> test, int batchSize, int evalBatchSize) {
+    public TextBatches(List<EncodedText> train, List<EncodedText> val, List<EncodedText> test, int batchSize, int evalBatchSize) {
         this.train = List.copyOf(train);
+        this.val = List.copyOf(val);
         this.test = List.copyOf(test);
         this.batchSize = batchSize;
         this.evalBatchSize = evalBatchSize;
@@ -34,6 +35,10 @@ public final class TextBatches implements TrainingData<LabeledBatch> {
 
     public int trainExamples() {
         return train.size();
+    }
+
+    public int valExamples() {
+        return val.size();
     }
 
     public int testExamples() {
@@ -80,11 +85,21 @@ public final class TextBatches implements TrainingData<LabeledBatch> {
         };
     }
 
+    /** The validation batches: the only held-out data training ever looks at. */
     @Override
     public Iterable<LabeledBatch> evaluationBatches() {
-        int[] testLengths = test.stream().mapToInt(EncodedText::length).toArray();
+        return sortedBatches(val);
+    }
+
+    /** The test batches, for the one evaluation after training. */
+    public Iterable<LabeledBatch> testBatches() {
+        return sortedBatches(test);
+    }
+
+    private List<LabeledBatch> sortedBatches(List<EncodedText> examples) {
+        int[] lengths = examples.stream().mapToInt(EncodedText::length).toArray();
         List<LabeledBatch> out = new ArrayList<>();
-        for (int[] idx : BatchPlan.byLength(testLengths, evalBatchSize)) out.add(batch(test, idx));
+        for (int[] idx : BatchPlan.byLength(lengths, evalBatchSize)) out.add(batch(examples, idx));
         return out;
     }
 

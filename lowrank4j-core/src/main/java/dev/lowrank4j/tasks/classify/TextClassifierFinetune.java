@@ -3,6 +3,8 @@ package dev.lowrank4j.tasks.classify;
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.data.spam.SpamAssassin;
 import dev.lowrank4j.adapters.peft.PeftConfig;
+import dev.lowrank4j.data.spam.LabeledText;
+import dev.lowrank4j.data.spam.StratifiedSplit;
 import dev.lowrank4j.data.spam.TextSplit;
 import dev.lowrank4j.io.onnx.MiniLm;
 import dev.lowrank4j.models.bert.BertEncoder;
@@ -14,6 +16,7 @@ import dev.lowrank4j.tasks.FinetuneOutputs;
 import dev.lowrank4j.tasks.RunFolder;
 import dev.lowrank4j.tasks.RunReport;
 import dev.lowrank4j.train.LrSchedule;
+import dev.lowrank4j.train.Metrics;
 import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.train.TrainListener;
 import dev.lowrank4j.train.TrainSummary;
@@ -33,7 +36,8 @@ import java.util.Map;
  * <p>{@link #run(FinetuneOptions, TrainListener)} does the whole spam task: loads the SpamAssassin
  * cache, splits it (stratified, seeded), loads all-MiniLM-L6-v2 with a tokenizer truncating at
  * {@code maxTokens}, tokenises every text once, trains with the one {@link Trainer} (checkpoints,
- * exact resume, metrics, an evaluation on the test split after every epoch), and writes the run
+ * exact resume, metrics, an evaluation on the validation split carved from the training data after
+ * every epoch), scores the test split once, and writes the run
  * folder: {@code summary.json}, {@code report.html}, {@code model/} (a BERT folder with the head and
  * any adapter merged) and {@code adapter/} (PEFT layout, or LoLDU's factors).
  */
@@ -49,8 +53,8 @@ public final class TextClassifierFinetune {
      *
      * @param adapter the adapter folder (null for full fine-tuning)
      */
-    public record Result(TrainSummary summary, int trainExamples, int testExamples, List<String> adaptedModules,
-                         Path model, Path adapter) {}
+    public record Result(TrainSummary summary, Metrics test, int trainExamples, int valExamples, int testExamples,
+                         List<String> adaptedModules, Path model, Path adapter) {}
 
     private TextClassifierFinetune() {}
 
@@ -64,7 +68,8 @@ public final class TextClassifierFinetune {
 
     /**
      * Fine-tunes {@code encoder} (modified in place: adapters injected or weights updated) on
-     * {@code data.train()} limited to {@code options.trainLimit()}, and tests on {@code data.test()}.
+     * {@code data.train()} less a validation carve, limited to {@code options.trainLimit()}, and
+     * tests once on {@code data.test()}.
      * The tokenizer must truncate at {@code options.maxTokens()}.
      */
     public static Result run(FinetuneOptions o, TextSplit data, BertEncoder encoder, WordPieceTokenizer tokenizer,
@@ -82,6 +87,8 @@ public final class TextClassifierFinetune {
         public Result train(TrainListener listener) {
             FinetuneOptions o = options;
             TrainSummary summary = trainer.listener(listener).run(o.resume());
+            // the one look at the test split, after every choice has been made on validation
+            Metrics test = task.metrics(data.testBatches(), SequenceClassification.TEST);
             SequenceClassifier model = task.model();
             Path adapter = FinetuneOutputs.saveAdapter(o.out(), applied, () -> original, BASE_MODEL_NAME, PeftConfig.SEQ_CLS,
                     headTensors(model));
@@ -89,17 +96,22 @@ public final class TextClassifierFinetune {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("method", applied.method().id());
             json.put("train_examples", data.trainExamples());
+            json.put("val_examples", data.valExamples());
             json.put("test_examples", data.testExamples());
             json.putAll(summary.toJson());
+            json.putAll(test.values());
             json.put("adapted_modules", applied.modules());
             json.put("model", merged.toString());
             json.put("adapter", adapter == null ? null : adapter.toString());
             Json.writeAtomically(o.out().resolve(Trainer.SUMMARY_FILE), json);
             RunReport.write(o.out(), "lowrank4j finetune: " + o.out().getFileName(), String.format(Locale.ROOT,
-                    "MiniLM-L6 on %d training e-mails, method %s, %d steps; test accuracy %.4f, F1 %.4f on %d e-mails.",
-                    data.trainExamples(), applied.method().id(), summary.steps(), summary.metric(SequenceClassification.ACCURACY),
-                    summary.metric("f1"), data.testExamples()), "nats per example", summary);
-            return new Result(summary, data.trainExamples(), data.testExamples(), applied.modules(), merged, adapter);
+                    "MiniLM-L6 on %d training e-mails, method %s, %d steps; validation accuracy %.4f on %d e-mails;"
+                            + " test accuracy %.4f, F1 %.4f on %d e-mails (scored once, at the end).",
+                    data.trainExamples(), applied.method().id(), summary.steps(), summary.metric(SequenceClassification.VAL_ACCURACY),
+                    data.valExamples(), test.get(SequenceClassification.TEST_ACCURACY), test.get("test_f1"), data.testExamples()),
+                    "nats per example", summary);
+            return new Result(summary, test, data.trainExamples(), data.valExamples(), data.testExamples(), applied.modules(),
+                    merged, adapter);
         }
     }
 
@@ -108,11 +120,15 @@ public final class TextClassifierFinetune {
             throw new Lowrank4jException("the tokenizer truncates at " + tokenizer.maxLength() + " tokens but --max-tokens is "
                     + o.maxTokens());
         }
-        TextSplit used = data.limitTrain(o.trainLimit());
+        // validation is carved from the whole training split before any --train-limit, so quick runs keep it
+        TextSplit carved = StratifiedSplit.validation(data.train(), o.valFraction(), o.seed());
+        TextSplit used = new TextSplit(carved.train(), data.test()).limitTrain(o.trainLimit());
+        List<LabeledText> val = carved.test();
         if (used.train().isEmpty()) throw new Lowrank4jException("no training examples");
-        TextBatches batches = new TextBatches(TextEncoding.encode(tokenizer, used.train()),
+        if (val.isEmpty()) throw new Lowrank4jException("the validation split is empty; use more training examples");
+        TextBatches batches = new TextBatches(TextEncoding.encode(tokenizer, used.train()), TextEncoding.encode(tokenizer, val),
                 TextEncoding.encode(tokenizer, used.test()), o.batchSize(), o.evalBatchSize());
-        RunFolder.prepare(o.out(), o.resume(), runConfig(o, used));
+        RunFolder.prepare(o.out(), o.resume(), runConfig(o, used, val.size()));
 
         SequenceClassifier model = new SequenceClassifier(encoder, NUM_LABELS, o.seed());
         FinetuneMethod method = o.method().withSeed(o.seed() ^ ADAPTER_SALT);
@@ -145,8 +161,8 @@ public final class TextClassifierFinetune {
     }
 
     /**
-     * One epoch's worth of batches between evaluations (the test split is scored after every
-     * epoch and at the end); transformers' cosine schedule to 0 with a warmup ratio.
+     * One epoch's worth of batches between evaluations (the validation split is scored after every
+     * epoch and at the end; the test split only once, after training); transformers' cosine schedule to 0 with a warmup ratio.
      */
     static TrainConfig trainConfig(FinetuneOptions o, TextBatches batches) {
         int steps = Math.toIntExact(o.totalSteps(batches.trainExamples()));
@@ -159,7 +175,7 @@ public final class TextClassifierFinetune {
                 .checkpointEvery(Math.max(1, Math.min(perEpoch, steps / 4))).logEvery(o.logEvery()).seed(o.seed()).build();
     }
 
-    private static Map<String, Object> runConfig(FinetuneOptions o, TextSplit data) {
+    private static Map<String, Object> runConfig(FinetuneOptions o, TextSplit data, int valExamples) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("task", "sequence-classification");
         m.put("model", BASE_MODEL_NAME);
@@ -173,11 +189,13 @@ public final class TextClassifierFinetune {
         m.put("seed", o.seed());
         m.put("train_limit", o.trainLimit());
         m.put("train_examples", data.train().size());
+        m.put("val_examples", valExamples);
         m.put("test_examples", data.test().size());
         m.put("warmup_ratio", o.warmupRatio());
         m.put("weight_decay", o.weightDecay());
         m.put("clip_norm", o.clipNorm());
         m.put("test_fraction", o.testFraction());
+        m.put("val_fraction", o.valFraction());
         return m;
     }
 }

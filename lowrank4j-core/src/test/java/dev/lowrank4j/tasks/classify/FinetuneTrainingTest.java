@@ -72,8 +72,8 @@ class FinetuneTrainingTest {
     private static double trainLoss(TextClassifierFinetune.Prepared p) {
         TextSplit s = split(p.options()).limitTrain(p.options().trainLimit());
         List<EncodedText> train = TextEncoding.encode(ClassifyFixtures.tokenizer(p.options().maxTokens()), s.train());
-        Metrics m = p.task().evaluate(new TextBatches(train, train, BATCH, 8).evaluationBatches());
-        return m.get(SequenceClassification.TEST_LOSS);
+        Metrics m = p.task().evaluate(new TextBatches(train, train, train, BATCH, 8).evaluationBatches());
+        return m.get(SequenceClassification.VAL_LOSS);
     }
 
     /** Step losses as the trainer reports them. */
@@ -219,7 +219,7 @@ class FinetuneTrainingTest {
             @Override
             public void onEval(long step, Metrics m) {
                 evals.add(step);
-                assertEquals(SequenceClassification.ACCURACY, m.primary());
+                assertEquals(SequenceClassification.VAL_ACCURACY, m.primary());
             }
         };
         TextClassifierFinetune.Result r = prepare(o).train(listener);
@@ -233,14 +233,18 @@ class FinetuneTrainingTest {
         JsonNode summary = Json.MAPPER.readTree(out.resolve(Trainer.SUMMARY_FILE).toFile());
         assertEquals("lora", summary.get("method").asText());
         assertEquals(r.summary().trainableParameters(), summary.get("trainable_parameters").asLong());
-        for (String k : List.of("accuracy", "f1", "precision", "recall", "test_loss")) assertTrue(summary.has(k), k);
+        for (String split : List.of("val_", "test_")) {
+            for (String k : List.of("accuracy", "f1", "precision", "recall", "loss")) assertTrue(summary.has(split + k), split + k);
+        }
+        assertFalse(summary.has("accuracy"), "every metric names its split");
         assertFalse(summary.has("val_perplexity"), "a classifier has no perplexity");
         for (String k : List.of("weights", "gradients", "optimizer_states", "activations")) {
             assertTrue(summary.get("memory_bytes").get(k).asLong() > 0, k);
         }
         List<String> lines = Files.readAllLines(out.resolve(Trainer.METRICS_FILE));
         assertEquals(r.summary().steps() / 2, lines.stream().filter(l -> l.contains("\"loss\"")).count());
-        assertEquals(2, lines.stream().filter(l -> l.contains("\"test_loss\"")).count());
+        assertEquals(2, lines.stream().filter(l -> l.contains("\"val_loss\"")).count());
+        assertEquals(0, lines.stream().filter(l -> l.contains("\"test_")).count(), "training never looks at the test split");
         assertTrue(Checkpoints.latest(out).isPresent(), "checkpoints are written");
         assertTrue(Files.isRegularFile(out.resolve("report.html")));
 
