@@ -84,7 +84,7 @@ class RingAllReduceTest {
     @Test
     void theFormulaIsTwoTimesNMinusOneOverNOfThePayloadWhenNDividesIt() {
         assertEquals(2 * 3 * 4 * 1200 / 4, RingAllReduce.bytesSentBy(1, 4, 1200, 1 << 20));
-        assertEquals(2 * 7 * 4 * 700 / 8, RingAllReduce.bytesSentBy(5, 8, 700, 70));
+        assertEquals(2 * 7 * 4 * 720 / 8, RingAllReduce.bytesSentBy(5, 8, 720, 80));
         assertEquals(0, RingAllReduce.bytesSentBy(0, 1, 700, 70));
     }
 
