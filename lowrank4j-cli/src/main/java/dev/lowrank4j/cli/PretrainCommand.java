@@ -35,7 +35,7 @@ import java.util.stream.Stream;
                 "  lowrank4j pretrain --out runs/moby --resume --steps 8000   # extend it (the cosine schedule stretches)",
                 "  lowrank4j pretrain --corpus my.txt --dim 256 --layers 6 --heads 8 --hidden 688",
                 "  lowrank4j pretrain --method galore --rank 32 --update-gap 200 --scale 0.25 --lr 0.01",
-                "  lowrank4j pretrain --spark local[2] --method galore --clip 0   # 2 data-parallel replicas (docs/DISTRIBUTED.md)",
+                "  lowrank4j pretrain --spark local[2] --method galore --clip 0  # 2 data-parallel replicas (docs/DISTRIBUTED.md)",
                 "", "The run folder holds run_config.json, metrics.jsonl, checkpoints/step-*/ (a Hugging Face",
                 "model folder plus optimizer and trainer state) and summary.json."})
 final class PretrainCommand implements Callable<Integer> {

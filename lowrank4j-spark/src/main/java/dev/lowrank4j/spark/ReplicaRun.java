@@ -40,6 +40,7 @@ public final class ReplicaRun {
         Path trainerDir = replica.leader() ? o.out() : scratchFor(o, rank);
         try {
             PretrainJob.Prepared p = PretrainJob.prepare(o, replica, trainerDir);
+            SparkChecks.requireClippable(p.method(), p.train()); // the saved settings, on resume
             RingExchange exchange = new RingExchange(ring, p.optimizer());
             TrainListener listener = replica.leader() ? new StepPrinter(System.err) : TrainListener.NONE;
             if (spec.failRank() == rank) listener = failingAfter(spec.failAfterStep(), rank, listener);

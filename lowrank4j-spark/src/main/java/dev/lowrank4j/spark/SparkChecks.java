@@ -11,6 +11,19 @@ import org.apache.spark.SparkConf;
 public final class SparkChecks {
     private SparkChecks() {}
 
+    /**
+     * Plain GaLore averages R = PᵀG, not G, so no replica knows the norm of the averaged full
+     * gradient that global-norm clipping needs (each would clip by its own, and the replicas would
+     * drift apart).
+     */
+    public static void requireClippable(dev.lowrank4j.tasks.PretrainMethod method, dev.lowrank4j.train.TrainConfig train) {
+        if (method.kind() == dev.lowrank4j.tasks.PretrainMethod.Kind.GALORE && train.clip() > 0) {
+            throw new Lowrank4jException("--method galore with --spark exchanges only the projected gradient, so the norm of "
+                    + "the averaged gradient that --clip needs is unknown; pass --clip 0 (or use --method fira, which "
+                    + "exchanges full gradients)");
+        }
+    }
+
     public static void validate(SparkConf conf, int workers, int slots) {
         if (workers < 1) throw new Lowrank4jException("--workers must be >= 1, got " + workers);
         if (conf.getBoolean("spark.speculation", false)) {

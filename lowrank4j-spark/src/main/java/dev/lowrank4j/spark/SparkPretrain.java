@@ -43,6 +43,7 @@ public final class SparkPretrain {
         if (spec.resume() && !Files.isRegularFile(o.out().resolve("run_config.json"))) {
             throw new Lowrank4jException(o.out() + ": not a run folder to resume (no run_config.json)");
         }
+        if (!spec.resume()) SparkChecks.requireClippable(o.method(), o.train());
         if (!spec.resume() && Checkpoints.latest(o.out()).isPresent()) {
             throw new Lowrank4jException(o.out() + " already holds a run; add --resume to continue it or choose another --out");
         }

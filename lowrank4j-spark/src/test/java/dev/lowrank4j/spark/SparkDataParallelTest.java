@@ -176,6 +176,9 @@ class SparkDataParallelTest {
         SparkConf dyn = new SparkConf().set("spark.dynamicAllocation.enabled", "true");
         assertTrue(assertThrows(Lowrank4jException.class, () -> SparkChecks.validate(dyn, 2, 2)).getMessage().contains("dynamic"));
         assertThrows(Lowrank4jException.class, () -> SparkChecks.validate(new SparkConf(), 3, 2));
+        PretrainMethod galore = new PretrainMethod(PretrainMethod.Kind.GALORE, 4, 2, 0.25, 32, "std");
+        assertTrue(assertThrows(Lowrank4jException.class, () -> SparkPretrain.run(sc, options("galore-clip", galore,
+                train(2, BATCH, 1.0)), 2)).getMessage().contains("--clip 0"));
         assertThrows(Lowrank4jException.class, () -> SparkPretrain.run(sc, options("too-many", PretrainMethod.defaults(PretrainMethod.Kind.FULL),
                 train(2, BATCH, 1.0)), 3));
     }
