@@ -35,6 +35,7 @@ import java.util.stream.Stream;
                 "  lowrank4j pretrain --out runs/moby --resume --steps 8000   # extend it (the cosine schedule stretches)",
                 "  lowrank4j pretrain --corpus my.txt --dim 256 --layers 6 --heads 8 --hidden 688",
                 "  lowrank4j pretrain --method galore --rank 32 --update-gap 200 --scale 0.25 --lr 0.01",
+                "  lowrank4j pretrain --spark local[2] --method galore --clip 0  # 2 data-parallel replicas (docs/DISTRIBUTED.md)",
                 "", "The run folder holds run_config.json, metrics.jsonl, checkpoints/step-*/ (a Hugging Face",
                 "model folder plus optimizer and trainer state) and summary.json."})
 final class PretrainCommand implements Callable<Integer> {
@@ -90,6 +91,10 @@ final class PretrainCommand implements Callable<Integer> {
     Integer checkpointEvery;
     @Option(names = "--threads", description = "Worker threads (default: all cores).")
     Integer threads;
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Train data-parallel on Apache Spark: local[N] on this machine, or a cluster master (docs/DISTRIBUTED.md). --batch is per worker.")
+    String spark;
+    @Option(names = "--workers", description = "With --spark: number of replicas (default: N of local[N]).")
+    Integer workers;
     @Spec
     CommandSpec spec;
 
@@ -119,6 +124,8 @@ final class PretrainCommand implements Callable<Integer> {
                     Parallel.threads(), Gemm.kernel().name());
         }
         System.out.println("run folder: " + runDir);
+        if (workers != null && spark == null) throw new Lowrank4jException("--workers needs --spark MASTER");
+        if (spark != null) return distributed(options);
         Progress progress = new Progress(System.out, train.logEvery());
         TrainSummary sum = PretrainJob.run(options, progress);
         progress.endBar();
@@ -132,6 +139,18 @@ final class PretrainCommand implements Callable<Integer> {
         System.out.println("model (Hugging Face layout, any LoRA merged): "
                 + runDir.resolve(PretrainJob.MODEL_DIR));
         System.out.println("last checkpoint (for --resume): " + sum.finalCheckpoint());
+        return 0;
+    }
+
+    private int distributed(PretrainJob.Options options) {
+        int n = workers != null ? workers : DistributedBackend.defaultWorkers(spark);
+        System.out.printf("spark: %s, %d workers, batch %d per worker (global batch %d)%n", spark, n, options.train().batch(),
+                n * options.train().batch());
+        java.util.Map<String, Object> sum = DistributedBackend.load().pretrain(options, spark, n);
+        System.out.printf(java.util.Locale.ROOT, "done: %s steps, train_loss %.4f, val_loss %.4f nats/token; replicas bit-identical%n",
+                sum.get("steps"), ((Number) sum.get("train_loss")).doubleValue(), ((Number) sum.get(CausalLm.VAL_LOSS)).doubleValue());
+        System.out.println("summary: " + options.out().resolve("summary.json") + "; bytes exchanged per step: "
+                + options.out().resolve("metrics.jsonl") + " (exchange_bytes_sent)");
         return 0;
     }
 

@@ -43,6 +43,8 @@ public final class GaLoreAdamW implements Optimizer {
     private final List<List<ParameterState>> groups;
     private final float[][] updateScratch, residualScratch;
     private long steps;
+    /** Null in one process; set for data-parallel replicas that average R instead of G. */
+    private LowRankReducer reducer;
 
     /** Plain GaLore. */
     public static GaLoreAdamW galore(List<Parameter> projected, List<Parameter> regular, GaLoreOptions options) {
@@ -117,18 +119,57 @@ public final class GaLoreAdamW implements Optimizer {
         return a;
     }
 
+    /**
+     * Data-parallel replicas: from now on each step averages the projected gradients of
+     * {@link #reducedInProjection()} with {@code r} instead of needing their full gradients
+     * averaged. Refused under Fira, whose residual G − P·R needs the full averaged G.
+     */
+    public void lowRankReducer(LowRankReducer r) {
+        if (r != null && fira != null) {
+            throw new Lowrank4jException("Fira's residual needs the full gradient; exchange full gradients instead of projected ones");
+        }
+        this.reducer = r;
+    }
+
+    /**
+     * With a reducer: the projected weights whose next step keeps its basis, whose full gradients
+     * therefore need no exchange (their R is averaged inside {@link #step}). Weights whose
+     * projector refreshes at the next step need the averaged full G, so every replica computes the
+     * same P. Empty without a reducer.
+     */
+    public List<Parameter> reducedInProjection() {
+        return reducer == null ? List.of() : keepingBasis().stream().map(s -> s.param).toList();
+    }
+
+    private List<ParameterState> keepingBasis() {
+        return projected.stream().filter(s -> !s.projector.needsRefresh(s.step())).toList();
+    }
+
     @Override
     public void step(double lr) {
         checkGradients();
+        Map<ParameterState, float[]> averagedLow = averageProjected();
         refreshDueProjectors();
         // every weight's update is independent of the others, so groups run in parallel
         Parallel.forEachTask(groups.size(), gi -> {
             for (ParameterState s : groups.get(gi)) {
-                if (s.projector != null) updateProjected(s, lr, updateScratch[gi], residualScratch[gi]);
+                if (s.projector != null) updateProjected(s, lr, updateScratch[gi], residualScratch[gi], averagedLow.get(s));
                 else updateRegular(s, lr, updateScratch[gi]);
             }
         });
         steps++;
+    }
+
+    /** R = project(G) of the weights keeping their basis, averaged over the replicas; empty without a reducer. */
+    private Map<ParameterState, float[]> averageProjected() {
+        if (reducer == null) return Map.of();
+        List<ParameterState> keep = keepingBasis();
+        float[][] low = new float[keep.size()][];
+        Parallel.forEachTask(keep.size(), i -> low[i] = keep.get(i).projector.project(keep.get(i).param.grad().data));
+        reducer.meanInPlace(java.util.Arrays.asList(low));
+        Map<ParameterState, float[]> out = new IdentityHashMap<>();
+        for (int i = 0; i < low.length; i++) out.put(keep.get(i), low[i]);
+        return out;
     }
 
     /** All gradients first: a bad one must not leave half the model updated. */
@@ -181,9 +222,11 @@ public final class GaLoreAdamW implements Optimizer {
         return out;
     }
 
-    private void updateProjected(ParameterState s, double lr, float[] updateScratch, float[] residualScratch) {
+    /** {@code averagedLow}: R already averaged over replicas, or null to project this replica's G. */
+    private void updateProjected(ParameterState s, double lr, float[] updateScratch, float[] residualScratch,
+                                 float[] averagedLow) {
         float[] g = s.param.grad().data;
-        float[] low = s.projector.project(g);
+        float[] low = averagedLow != null ? averagedLow : s.projector.project(g);
         float[] dir = new float[low.length];
         double stepSize = projectedRule.direction(low, s.adam, dir, lr);
         s.projector.projectBack(dir, updateScratch);

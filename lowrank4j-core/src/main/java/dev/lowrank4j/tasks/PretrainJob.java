@@ -10,6 +10,7 @@ import dev.lowrank4j.adapters.lora.LoraAdapters;
 import dev.lowrank4j.io.HfCheckpoint;
 import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.train.Checkpoints;
+import dev.lowrank4j.train.Replica;
 import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.train.TrainListener;
 import dev.lowrank4j.train.TrainSummary;
@@ -42,11 +43,23 @@ public final class PretrainJob {
     }
 
     public record Prepared(LlamaModel model, TokenDataset data, TrainConfig train, PretrainMethod method,
-                           LoraAdapters lora, Trainer<TokenDataset.Batch> trainer, String corpusName, boolean resume) {}
+                           LoraAdapters lora, Trainer<TokenDataset.Batch> trainer, String corpusName, boolean resume,
+                           dev.lowrank4j.optim.Optimizer optimizer) {}
 
     private PretrainJob() {}
 
     public static Prepared prepare(Options o) {
+        return prepare(o, Replica.SINGLE, o.out());
+    }
+
+    /**
+     * One data-parallel replica of the run {@code o}: every replica builds the same model and
+     * optimizer from the same seed (or the same checkpoint) and trains on its shard of each global
+     * batch. Only the leader checks and writes the run folder {@code o.out()}; the trainer of this
+     * replica writes under {@code trainerDir} (the run folder for the leader, a scratch folder for
+     * the others, which hold a copy of the leader's checkpoint to resume from).
+     */
+    public static Prepared prepare(Options o, Replica replica, Path trainerDir) {
         Path runDir = o.out();
         Path runConfig = runDir.resolve("run_config.json");
         ModelShape shape = o.shape();
@@ -64,7 +77,7 @@ public final class PretrainJob {
             train = o.stepsGiven() ? saved.train().withSteps(Math.max(saved.train().steps(), o.train().steps())) : saved.train();
             corpusPath = saved.corpus();
             corpusName = corpusPath == null ? Corpus.EMBEDDED_NAME : corpusPath.toString();
-        } else if (Checkpoints.latest(runDir).isPresent()) {
+        } else if (replica.leader() && Checkpoints.latest(runDir).isPresent()) {
             throw new Lowrank4jException(runDir + " already holds a run; add --resume to continue it or choose another --out");
         }
         if (shape.vocab() < ByteTokenizer.VOCAB_SIZE) {
@@ -78,15 +91,19 @@ public final class PretrainJob {
         LlamaModel model = new LlamaModel(cfg, train.seed());
         LoraAdapters lora = method.prepare(model, train.seed());
         var optimizer = method.optimizer(model, train);
-        if (!o.resume()) Json.writeAtomically(runConfig, runConfigJson(shape, train, method, corpusPath));
+        if (!o.resume() && replica.leader()) Json.writeAtomically(runConfig, runConfigJson(shape, train, method, corpusPath));
         Trainer<TokenDataset.Batch> trainer = new Trainer<>(new CausalLm(model),
-                new TokenData(data, train.batch(), train.seq(), train.evalBatches()), train, runDir, optimizer);
-        return new Prepared(model, data, train, method, lora, trainer, corpusName, o.resume());
+                new TokenData(data, train.batch(), train.seq(), train.evalBatches(), replica), train, trainerDir, optimizer);
+        return new Prepared(model, data, train, method, lora, trainer, corpusName, o.resume(), optimizer);
     }
 
     public static TrainSummary run(Options o, TrainListener listener) {
         Prepared p = prepare(o);
-        TrainSummary summary = p.trainer().listener(listener).run(p.resume());
+        return finish(o, p, p.trainer().listener(listener).run(p.resume()));
+    }
+
+    /** After training: the run's report and its exported model (the leader's job in a distributed run). */
+    public static TrainSummary finish(Options o, Prepared p, TrainSummary summary) {
         RunReport.write(o.out(), "lowrank4j pretrain: " + o.out().getFileName(), String.format(java.util.Locale.ROOT,
                 "Method %s on %s; %d steps, validation loss %.4f nats/token (perplexity %.3f), %,.0f tokens/s.",
                 p.method().id(), p.corpusName(), summary.steps(), summary.metric(CausalLm.VAL_LOSS),

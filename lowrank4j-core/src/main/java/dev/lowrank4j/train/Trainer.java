@@ -36,6 +36,7 @@ public final class Trainer<B> {
     private LrSchedule schedule;
     private StepHook hook;
     private TrainListener listener = TrainListener.NONE;
+    private GradientExchange exchange = GradientExchange.NONE;
 
     public Trainer(ModelWithLoss<B> model, TrainingData<B> data, TrainConfig cfg, Path runDir, Optimizer optimizer) {
         this.model = model;
@@ -54,6 +55,12 @@ public final class Trainer<B> {
     /** Replaces the default warmup-plus-cosine schedule over the whole run. */
     public Trainer<B> schedule(LrSchedule s) {
         this.schedule = s;
+        return this;
+    }
+
+    /** Data-parallel training: how this replica averages its gradients with the others. */
+    public Trainer<B> exchange(GradientExchange e) {
+        this.exchange = e;
         return this;
     }
 
@@ -132,6 +139,7 @@ public final class Trainer<B> {
                     rec.put(data.unit() + "_seen", unitsSeen);
                     rec.put(data.unit() + "_per_second", ups);
                     rec.put("step_seconds", dt);
+                    rec.putAll(exchange.stepMetrics());
                     if (logMemory) rec.put("memory_bytes", ledger(peakActivations).asMap());
                     logMemory = false;
                     log.write(rec);
@@ -164,6 +172,7 @@ public final class Trainer<B> {
     /**
      * Zeroes the gradients and accumulates those of every micro-batch, each scaled by 1/accum;
      * returns the mean loss. Also what an optimizer's closure re-runs after changing the weights.
+     * Data-parallel replicas average gradients and loss here, before anything reads them.
      */
     private double lossAndGradients(List<B> batches) {
         List<Parameter> trainable = trainable();
@@ -171,7 +180,7 @@ public final class Trainer<B> {
         double loss = 0;
         for (B b : batches) loss += model.lossAndBackward(b);
         if (batches.size() > 1) GradientClipper.scale(trainable, 1f / batches.size());
-        return loss / batches.size();
+        return exchange.average(trainable, loss / batches.size());
     }
 
     /** Evaluation mode for the held-out batches, then back to training. */
