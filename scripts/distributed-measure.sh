@@ -16,11 +16,14 @@ summarise() { # $1 = run folder, $2 = label
       n++
       match($0, /"step_seconds":[0-9.eE+-]+/); s = substr($0, RSTART + 15, RLENGTH - 15)
       b = "-"; if (match($0, /"exchange_bytes_sent":[0-9]+/)) b = substr($0, RSTART + 22, RLENGTH - 22)
-      secs[n] = s; bytes[n] = b
+      x = "-"; if (match($0, /"exchange_seconds":[0-9.eE+-]+/)) x = substr($0, RSTART + 19, RLENGTH - 19)
+      secs[n] = s; bytes[n] = b; ex[n] = x
     }
     END {
       line = label ": step_seconds"
       for (i = 1; i <= n; i++) line = line " " secs[i]
+      line = line "; exchange_seconds"
+      for (i = 1; i <= n; i++) line = line " " ex[i]
       line = line "; bytes_sent"
       for (i = 1; i <= n; i++) line = line " " bytes[i]
       print line
