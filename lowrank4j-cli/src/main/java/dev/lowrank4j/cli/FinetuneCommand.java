@@ -104,11 +104,17 @@ final class FinetuneCommand implements Callable<Integer> {
     boolean resume;
     @Option(names = "--threads", description = "Worker threads (default: all cores).")
     Integer threads;
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Not available for finetune yet: data-parallel training exists for pretrain (docs/DISTRIBUTED.md).")
+    String spark;
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        if (spark != null) {
+            throw new Lowrank4jException("finetune --spark is not implemented yet (data-parallel training covers pretrain --spark); "
+                    + "run finetune without --spark");
+        }
         if (threads != null) Parallel.setThreads(threads);
         if (resume && out == null) throw new Lowrank4jException("--resume needs --out RUN_DIR (the run to continue)");
         FinetuneMethod.Kind kind = FinetuneMethod.parseKind(method);

@@ -190,4 +190,17 @@ class MainTest {
             Main.debug = false;
         }
     }
+
+    @Test
+    void sparkOptionsSayWhatIsMissing(@TempDir Path tmp) {
+        assertOneLineError(run("pretrain", "--workers", "2", "--steps", "2", "--out", tmp.resolve("a").toString()), 1,
+                "--workers needs --spark");
+        // the CLI jar has no Spark: only ./lowrank4j --spark (or spark-submit) brings the module
+        assertOneLineError(run("pretrain", "--spark", "local[2]", "--steps", "2", "--out", tmp.resolve("b").toString()), 1,
+                "lowrank4j-spark module");
+        assertOneLineError(run("pretrain", "--spark", "spark://host:7077", "--steps", "2", "--out", tmp.resolve("c").toString()), 1,
+                "--workers N");
+        assertOneLineError(run("finetune", "--model", "minilm", "--task", "spam", "--spark", "local[2]"), 1,
+                "finetune --spark is not implemented");
+    }
 }

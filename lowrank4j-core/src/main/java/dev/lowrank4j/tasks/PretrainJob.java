@@ -11,6 +11,7 @@ import dev.lowrank4j.io.HfCheckpoint;
 import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.train.Checkpoints;
 import dev.lowrank4j.train.Replica;
+import dev.lowrank4j.train.ReplicaShard;
 import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.train.TrainListener;
 import dev.lowrank4j.train.TrainSummary;
@@ -93,7 +94,8 @@ public final class PretrainJob {
         var optimizer = method.optimizer(model, train);
         if (!o.resume() && replica.leader()) Json.writeAtomically(runConfig, runConfigJson(shape, train, method, corpusPath));
         Trainer<TokenDataset.Batch> trainer = new Trainer<>(new CausalLm(model),
-                new TokenData(data, train.batch(), train.seq(), train.evalBatches(), replica), train, trainerDir, optimizer);
+                ReplicaShard.of(new TokenData(data, train.batch(), train.seq(), train.evalBatches()), replica), train, trainerDir,
+                optimizer);
         return new Prepared(model, data, train, method, lora, trainer, corpusName, o.resume(), optimizer);
     }
 

@@ -2,7 +2,6 @@ package dev.lowrank4j.tasks;
 
 import dev.lowrank4j.data.TokenDataset;
 import dev.lowrank4j.train.BatchStream;
-import dev.lowrank4j.train.Replica;
 import dev.lowrank4j.train.TrainingData;
 import dev.lowrank4j.util.Rng;
 
@@ -22,23 +21,12 @@ public final class TokenData implements TrainingData<TokenDataset.Batch> {
 
     private final TokenDataset dataset;
     private final int batch, seq, evalBatches;
-    private final Replica replica;
 
     public TokenData(TokenDataset dataset, int batch, int seq, int evalBatches) {
-        this(dataset, batch, seq, evalBatches, Replica.SINGLE);
-    }
-
-    /**
-     * The shard of one data-parallel replica: every replica draws the same global batch of
-     * {@code batch × replica.count()} windows from the same generator and keeps its own slice, so
-     * the stream position (the generator state) is the same on every replica and in a checkpoint.
-     */
-    public TokenData(TokenDataset dataset, int batch, int seq, int evalBatches, Replica replica) {
         this.dataset = dataset;
         this.batch = batch;
         this.seq = seq;
         this.evalBatches = evalBatches;
-        this.replica = replica;
     }
 
     @Override
@@ -47,8 +35,7 @@ public final class TokenData implements TrainingData<TokenDataset.Batch> {
         return new BatchStream<>() {
             @Override
             public TokenDataset.Batch next() {
-                TokenDataset.Batch global = dataset.sampleTrain(rng, batch * replica.count(), seq);
-                return replica.count() == 1 ? global : slice(global);
+                return dataset.sampleTrain(rng, batch, seq);
             }
 
             @Override
@@ -61,12 +48,6 @@ public final class TokenData implements TrainingData<TokenDataset.Batch> {
                 rng.setState(BatchStream.require(position, RNG_STATE));
             }
         };
-    }
-
-    private TokenDataset.Batch slice(TokenDataset.Batch global) {
-        int from = replica.rank() * batch * seq, to = from + batch * seq;
-        return new TokenDataset.Batch(java.util.Arrays.copyOfRange(global.inputs(), from, to),
-                java.util.Arrays.copyOfRange(global.targets(), from, to), batch, seq);
     }
 
     @Override

@@ -3,9 +3,8 @@ package dev.lowrank4j.train;
 import dev.lowrank4j.Lowrank4jException;
 
 /**
- * Which data-parallel replica a process is: replica {@code rank} of {@code count} trains on slice
- * {@code rank} of every global batch (count × the per-replica batch), so {@code count} replicas at
- * batch b see exactly the examples one process sees at batch count·b.
+ * Which data-parallel replica a process is: replica {@code rank} of {@code count} trains on batch
+ * {@code rank} of every step's {@code count} batches ({@link ReplicaShard}).
  */
 public record Replica(int rank, int count) {
     public static final Replica SINGLE = new Replica(0, 1);

@@ -35,7 +35,7 @@ final class ReplicaTask extends AbstractFunction1<Iterator<Integer>, Iterator<St
         int rank = ctx.partitionId();
         try (ServerSocket server = new ServerSocket()) {
             InetAddress bind = spec.loopback() ? InetAddress.getLoopbackAddress() : null;
-            server.bind(new InetSocketAddress(bind, spec.ringPort()));
+            server.bind(new InetSocketAddress(bind, spec.ringPort() == 0 ? 0 : spec.ringPort() + rank));
             String host = spec.loopback() ? "127.0.0.1" : SparkEnv.get().blockManager().blockManagerId().host();
             String[] all = ctx.allGather(host + ":" + server.getLocalPort());
             List<InetSocketAddress> addresses = new ArrayList<>();

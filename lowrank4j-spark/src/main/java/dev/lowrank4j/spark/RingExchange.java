@@ -22,11 +22,11 @@ import java.util.Set;
  */
 public final class RingExchange implements GradientExchange {
     public static final String BYTES_SENT = "exchange_bytes_sent", BYTES_FORMULA = "exchange_bytes_formula",
-            VALUES = "exchange_values";
+            VALUES = "exchange_values", SECONDS = "exchange_seconds";
 
     private final RingAllReduce ring;
     private final GaLoreAdamW galore;
-    private long bytesAtReport, valuesSinceReport;
+    private long bytesAtReport, valuesSinceReport, nanosSinceReport;
 
     /** {@code optimizer}: plain GaLore gets the projected reduction; any other exchanges full gradients. */
     public RingExchange(RingAllReduce ring, Optimizer optimizer) {
@@ -45,7 +45,7 @@ public final class RingExchange implements GradientExchange {
         float[] flat = flatten(grads, 2);
         flat[flat.length - 2] = hi;
         flat[flat.length - 1] = lo;
-        ring.meanInPlace(flat);
+        timedMean(flat);
         unflatten(flat, grads);
         return (double) flat[flat.length - 2] + flat[flat.length - 1];
     }
@@ -53,8 +53,15 @@ public final class RingExchange implements GradientExchange {
     private void meanOfProjected(List<float[]> projected) {
         if (projected.isEmpty()) return;
         float[] flat = flatten(projected, 0);
-        ring.meanInPlace(flat);
+        timedMean(flat);
         unflatten(flat, projected);
+    }
+
+    /** Wall time in the ring, waiting for the slowest replica included. */
+    private void timedMean(float[] flat) {
+        long t0 = System.nanoTime();
+        ring.meanInPlace(flat);
+        nanosSinceReport += System.nanoTime() - t0;
     }
 
     private float[] flatten(List<float[]> arrays, int extra) {
@@ -79,8 +86,9 @@ public final class RingExchange implements GradientExchange {
     }
 
     /**
-     * Since the previous metrics line: the values averaged, the bytes this rank sent, and the ring's
-     * formula 2·(N−1)/N·4·values for them (equal to the bytes when N divides each exchange).
+     * Since the previous metrics line: the values averaged, the bytes this rank sent, the ring's
+     * formula 2·(N−1)/N·4·values for them (equal to the bytes when N divides each exchange), and
+     * the seconds spent in the ring (which include waiting for the slowest replica).
      */
     @Override
     public Map<String, Object> stepMetrics() {
@@ -89,6 +97,8 @@ public final class RingExchange implements GradientExchange {
         m.put(VALUES, valuesSinceReport);
         m.put(BYTES_SENT, ring.bytesSent() - bytesAtReport);
         m.put(BYTES_FORMULA, 2.0 * (n - 1) / n * 4.0 * valuesSinceReport);
+        m.put(SECONDS, nanosSinceReport / 1e9);
+        nanosSinceReport = 0;
         bytesAtReport = ring.bytesSent();
         valuesSinceReport = 0;
         return m;

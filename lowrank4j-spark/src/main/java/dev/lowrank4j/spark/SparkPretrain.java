@@ -33,8 +33,12 @@ public final class SparkPretrain {
         }
     }
 
+    /** Base port of the ring (rank r listens on base + r; 0 = any free port) and how long a rank waits for a peer. */
+    public static final String RING_PORT = "spark.lowrank4j.ring.port", RING_TIMEOUT = "spark.lowrank4j.ring.timeoutSeconds";
+
     public static Result run(JavaSparkContext sc, PretrainJob.Options o, int workers) {
-        return run(sc, ReplicaSpec.of(o, workers, isLocal(sc.master())));
+        return run(sc, ReplicaSpec.of(o, workers, isLocal(sc.master()))
+                .withRing(sc.getConf().getInt(RING_PORT, 0), sc.getConf().getLong(RING_TIMEOUT, 600)));
     }
 
     public static Result run(JavaSparkContext sc, ReplicaSpec spec) {

@@ -40,6 +40,11 @@ class SparkDataParallelTest {
     private static final int BATCH = 2, SEQ = 16;
     private static final long ALL = new dev.lowrank4j.models.llama.LlamaModel(SHAPE.toConfig(), 1).parameters().stream()
             .mapToLong(dev.lowrank4j.nn.Parameter::numel).sum();
+    /** The tiny model's weights as the formulas see them: attention and MLP matrices are targeted. */
+    private static final List<dev.lowrank4j.optim.WeightShape> WEIGHTS = new dev.lowrank4j.models.llama.LlamaModel(SHAPE.toConfig(), 1)
+            .parameters().stream().map(p -> new dev.lowrank4j.optim.WeightShape(p.name(), p.value().dim(0),
+                    p.value().rank() == 2 ? p.value().dim(1) : 1, p.name().contains(".self_attn.") || p.name().contains(".mlp.")))
+            .toList();
     private static JavaSparkContext sc;
     @TempDir
     static Path tmp;
@@ -125,7 +130,8 @@ class SparkDataParallelTest {
         PretrainMethod m = PretrainMethod.defaults(PretrainMethod.Kind.FULL);
         checkMethod("full", m, 1.0, trainable -> {
             assertEquals(ALL, trainable);
-            return List.of(ALL + 2);
+            assertEquals(ALL + 2, ExchangeFormula.full(WEIGHTS));
+            return List.of(ExchangeFormula.full(WEIGHTS));
         });
     }
 
@@ -138,7 +144,8 @@ class SparkDataParallelTest {
         long factors = SHAPE.layers() * (4L * (r * d + d * r) + 3L * (r * d + h * r));
         checkMethod("lora", m, 1.0, trainable -> {
             assertEquals(ALL - frozen + factors, trainable, "LoRA trains the factors, embeddings, norms and head");
-            return List.of(trainable + 2); // the factors, embeddings, norms and head: the frozen base sends nothing
+            assertEquals(trainable + 2, ExchangeFormula.lora(WEIGHTS, r));
+            return List.of(ExchangeFormula.lora(WEIGHTS, r)); // the factors, embeddings, norms and head: the frozen base sends nothing
         });
     }
 
@@ -153,7 +160,9 @@ class SparkDataParallelTest {
         long low = (long) r * (2 * d + 2 * Math.max(kv, d) + 3 * Math.max(h, d));
         long projectedStep = all - SHAPE.layers() * full + SHAPE.layers() * low + 2;
         // refreshes at steps 1 and 3 (iterations 0, 2): full gradients; steps 2 and 4: projected
-        checkMethod("galore", m, 0, trainable -> List.of(all + 2, projectedStep, all + 2, projectedStep));
+        assertEquals(projectedStep, ExchangeFormula.galore(WEIGHTS, r));
+        checkMethod("galore", m, 0, trainable -> List.of(ExchangeFormula.full(WEIGHTS), ExchangeFormula.galore(WEIGHTS, r),
+                ExchangeFormula.full(WEIGHTS), ExchangeFormula.galore(WEIGHTS, r)));
     }
 
     @Test
