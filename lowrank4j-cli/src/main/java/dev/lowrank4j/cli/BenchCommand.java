@@ -1,6 +1,7 @@
 package dev.lowrank4j.cli;
 
 import dev.lowrank4j.tasks.StepBenchmark;
+import dev.lowrank4j.tasks.vision.VisionStepBenchmark;
 import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.tasks.ModelShape;
 import dev.lowrank4j.tasks.PretrainMethod;
@@ -28,14 +29,19 @@ final class BenchCommand implements Runnable {
             footer = {"", "Example (the shape of shared/peers/torch_llama_step.py):",
                     "  lowrank4j bench step --vocab 4096 --dim 256 --layers 4 --heads 4 --hidden 688 --seq 128 --batch 8 --json",
                     "GaLore overhead including one projector refresh (mean over T = 200 timed steps):",
-                    "  lowrank4j bench step --method galore --rank 64 --update-gap 200 --steps 200"})
+                    "  lowrank4j bench step --method galore --rank 64 --update-gap 200 --steps 200",
+                    "DLRT's networks (the shape of shared/peers/torch_lenet_step.py; SGD at lr 0.05, or fixed-rank KLS):",
+                    "  lowrank4j bench step --model lenet5 --json              # batch 64",
+                    "  lowrank4j bench step --model mlp --method dlrt --rank 20   # batch 256"})
     static final class Step implements Callable<Integer> {
         @Mixin
         ModelShapeOptions shapeOptions;
         @Option(names = "--seq", defaultValue = "128", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
         int seq;
-        @Option(names = "--batch", defaultValue = "8", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
-        int batch;
+        @Option(names = "--batch", description = "Sequences per step (default: 8; with --model: 64 for lenet5, 256 for mlp).")
+        Integer batch;
+        @Option(names = "--model", description = "Time DLRT's image networks instead of a LLaMA: lenet5 or mlp (with --method full or dlrt).")
+        String model;
         @Option(names = "--steps", defaultValue = "20", description = "Timed steps (default: ${DEFAULT-VALUE}).")
         int steps;
         @Option(names = "--warmup", defaultValue = "5", description = "Untimed warmup steps (the JIT compiles during the first few) (default: ${DEFAULT-VALUE}).")
@@ -58,6 +64,8 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             if (threads != null) Parallel.setThreads(threads);
+            if (model != null) return vision();
+            int batch = this.batch != null ? this.batch : 8;
             PretrainMethod m = new PretrainMethod(PretrainMethod.parseKind(method), rank, updateGap, 0.25, 32, "std", svd);
             MethodOptions.check(spec, m.kind(), "--method " + m.id());
             if (steps < 1 || warmup < 0 || seq < 1 || batch < 1) {
@@ -74,6 +82,29 @@ final class BenchCommand implements Runnable {
                 System.out.printf("step_ms median=%.1f mean=%.1f min=%.1f max=%.1f steps=%d tokens/s=%,.0f effective_GFLOP/s=%.1f%n",
                         r.medianMs(), r.meanMs(), r.minMs(), r.maxMs(), r.steps(), r.tokensPerSecond(),
                         r.gflopPerStep() / (r.medianMs() / 1e3));
+            }
+            return 0;
+        }
+
+        /** bench step --model: one SGD (full) or fixed-rank KLS (dlrt) step of LeNet5 or the dense network. */
+        private int vision() {
+            if (!method.equals("full") && !method.equals("dlrt")) {
+                throw new dev.lowrank4j.Lowrank4jException("--model takes --method full or dlrt, got '" + method + "'");
+            }
+            if (!model.equals("lenet5") && !model.equals("mlp")) {
+                throw new dev.lowrank4j.Lowrank4jException("--model must be lenet5 or mlp, got '" + model + "'");
+            }
+            int b = batch != null ? batch : model.equals("lenet5") ? 64 : 256;
+            if (steps < 1 || warmup < 0 || b < 1) throw new dev.lowrank4j.Lowrank4jException("--steps and --batch must be >= 1 and --warmup >= 0");
+            int r = method.equals("dlrt") ? (rank > 0 ? rank : 20) : 0;
+            VisionStepBenchmark.Result res = VisionStepBenchmark.run(model, b, warmup, steps, r);
+            if (json) {
+                System.out.println(Json.compact(res.toJson()));
+            } else {
+                System.out.printf("model=%s method=%s batch=%d params=%,d threads=%d gemm=%s%n", res.model(), res.method(), res.batch(),
+                        res.parameters(), res.threads(), res.gemm());
+                System.out.printf("step_ms median=%.2f mean=%.2f min=%.2f max=%.2f steps=%d images/s=%,.0f%n", res.medianMs(),
+                        res.meanMs(), res.minMs(), res.maxMs(), res.steps(), res.imagesPerSecond());
             }
             return 0;
         }

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Pretrain, fine-tune and compress LLaMA-style models with low-rank methods on a CPU.",
         subcommands = {PretrainCommand.class, CompareCommand.class, FinetuneCommand.class, ForwardCommand.class, MemoryCommand.class, BenchCommand.class,
                 BoundCommand.class, BoundSweepCommand.class,
+                DlrtCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  lowrank4j compare                        # the main job: full, LoRA, GaLore, Fira on one budget",

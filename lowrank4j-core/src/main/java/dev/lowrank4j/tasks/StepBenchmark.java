@@ -51,6 +51,12 @@ public final class StepBenchmark {
         }
     }
 
+    /** The median of ascending values (the mean of the middle two for an even count). */
+    public static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    }
+
     /** FLOPs per step by the peer script's estimate: 6·(dense params)·tokens + 12·B·T²·D·L. */
     public static double flopsPerStep(ModelShape s, int batch, int seq, long params) {
         long dense = params - (long) s.vocab() * s.dim();
@@ -87,7 +93,7 @@ public final class StepBenchmark {
         }
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
-        double median = steps % 2 == 1 ? sorted[steps / 2] : 0.5 * (sorted[steps / 2 - 1] + sorted[steps / 2]);
+        double median = median(sorted);
         double mean = Arrays.stream(ms).average().orElse(Double.NaN);
         long params = model.parameters().stream().distinct().mapToLong(Parameter::numel).sum();
         return new Result(shape, batch, seq, Parallel.threads(), Gemm.kernel().name(), method.id(), steps, median, mean,
