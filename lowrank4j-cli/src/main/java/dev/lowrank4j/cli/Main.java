@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lowrank4j", mixinStandardHelpOptions = true, version = "lowrank4j 0.1.0",
         description = "Pretrain, fine-tune and compress LLaMA-style models with low-rank methods on a CPU.",
         subcommands = {PretrainCommand.class, CompareCommand.class, FinetuneCommand.class, ForwardCommand.class, MemoryCommand.class, BenchCommand.class,
+                QuantizeCommand.class, EvalCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  lowrank4j compare                        # the main job: full, LoRA, GaLore, Fira on one budget",
