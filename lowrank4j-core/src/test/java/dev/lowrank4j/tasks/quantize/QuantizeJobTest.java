@@ -76,8 +76,11 @@ class QuantizeJobTest {
         loaded.blocks().forEach(b -> b.linears().forEach((path, layer) -> assertEquals("int4", ((Linear) layer).storage().kind(), path)));
         int[] ids = {72, 101, 108, 108, 111, 32, 119, 111};
         float[] expected = reference.forward(ids, 1, ids.length).data.clone();
-        float[] got = loaded.forward(ids, 1, ids.length).data;
+        float[] got = loaded.forward(ids, 1, ids.length).data.clone();
         for (int i = 0; i < got.length; i++) assertEquals(expected[i], got[i], 1e-4, "logit " + i);
+        // the KV-cached decode runs the packed weights too, and agrees with the full forward
+        float[] last = loaded.decode(ids, loaded.newKvCaches(ids.length));
+        for (int k = 0; k < last.length; k++) assertEquals(got[(ids.length - 1) * last.length + k], last[k], 2e-5);
         EvalJob.Result r = EvalJob.run(out.toString(), calib(), 16);
         assertTrue(r.perplexity() > 1 && Double.isFinite(r.perplexity()), r.toString());
     }
