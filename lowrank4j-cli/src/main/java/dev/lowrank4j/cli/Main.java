@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lowrank4j", mixinStandardHelpOptions = true, version = "lowrank4j 0.1.0",
         description = "Pretrain, fine-tune and compress LLaMA-style models with low-rank methods on a CPU.",
         subcommands = {PretrainCommand.class, CompareCommand.class, FinetuneCommand.class, ForwardCommand.class, MemoryCommand.class, BenchCommand.class,
-                QuantizeCommand.class, EvalCommand.class,
+                QuantizeCommand.class, EvalCommand.class, GenerateCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  lowrank4j compare                        # the main job: full, LoRA, GaLore, Fira on one budget",
@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
                 "  lowrank4j finetune --model minilm --task spam --method lora",
                 "  lowrank4j forward --model DIR --input ids.safetensors --out out.safetensors --grads",
                 "  lowrank4j bench gemm --json",
+                "  lowrank4j quantize --model runs/x --method lrq --bits 4 --calib t.txt --calib-samples 32 --out runs/x-w4",
+                "  lowrank4j eval --model runs/x-w4 --text held-out.txt --json",
+                "  lowrank4j generate --model runs/x-w4 --prompt \"Call me Ishmael\"",
                 "", "Exit codes: 0 ok, 1 bad input or failed run, 2 usage error.",
                 "--debug (anywhere on the line) prints the stack trace of an internal error."})
 public final class Main implements Runnable {
