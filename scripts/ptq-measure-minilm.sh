@@ -6,7 +6,7 @@ calib=$1 evaltext=$2 out=$3 iters=${4:-100} seq=${5:-64} l4j=${6:-./lowrank4j}
 mkdir -p "$out"
 tsv="$out/results.tsv"
 [ -f "$tsv" ] || printf 'method\tscheme\tcalib\tcosine_to_fp32\tseconds\tdisk_bytes\n' > "$tsv"
-for scheme in "4 16" "3 16"; do
+for scheme in "3 16" "4 16"; do
   set -- $scheme; bits=$1 act=$2; name="W${bits}A${act}"
   for method in rtn flexround lrq; do
     for c in 8 32; do
