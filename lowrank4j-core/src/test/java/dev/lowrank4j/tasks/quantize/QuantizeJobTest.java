@@ -86,6 +86,23 @@ class QuantizeJobTest {
     }
 
     @Test
+    void forwardRunsAQuantizedFolder() {
+        Path out = tmp.resolve("q");
+        QuantizeJob.run(options(PtqMethod.RTN, 3, 16, 0, null, out), null);
+        Path ids = tmp.resolve("ids.safetensors"), logits = tmp.resolve("logits.safetensors");
+        new dev.lowrank4j.io.SafeTensorsWriter().putLong("input_ids", new long[] {1, 2, 3, 4}, 1, 4).write(ids);
+        dev.lowrank4j.tasks.ForwardJob.Result r = dev.lowrank4j.tasks.ForwardJob.run(out, ids, logits, true);
+        assertEquals(256, r.vocab());
+        assertTrue(Float.isFinite(r.loss()));
+        LlamaModel loaded = ((LlamaTarget) ModelLoading.load(out.toString()).target()).model();
+        try (var f = dev.lowrank4j.io.SafeTensors.open(logits)) {
+            float[] expected = loaded.forward(new int[] {1, 2, 3, 4}, 1, 4).data;
+            float[] got = f.readFloat("logits").data;
+            for (int i = 0; i < got.length; i++) assertEquals(expected[i], got[i], 1e-5);
+        }
+    }
+
+    @Test
     void lrqW4A8AndW8A8WrapActivationsAsTheirSchemesSay() throws IOException {
         Path a8 = tmp.resolve("w4a8"), w8 = tmp.resolve("w8a8");
         QuantizeJob.run(options(PtqMethod.LRQ, 4, 8, 2, calib(), a8), null);
