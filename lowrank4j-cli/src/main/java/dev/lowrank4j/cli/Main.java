@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {PretrainCommand.class, CompareCommand.class, FinetuneCommand.class, ForwardCommand.class, MemoryCommand.class, BenchCommand.class,
                 BoundCommand.class, BoundSweepCommand.class,
                 DlrtCommand.class,
+                QuantizeCommand.class, EvalCommand.class, GenerateCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  lowrank4j compare                        # the main job: full, LoRA, GaLore, Fira on one budget",
@@ -21,6 +22,9 @@ import picocli.CommandLine.Command;
                 "  lowrank4j forward --model DIR --input ids.safetensors --out out.safetensors --grads",
                 "  lowrank4j bench gemm --json",
                 "  lowrank4j bound --synthetic orthogonal --width 128 --depth 4",
+                "  lowrank4j quantize --model runs/x --method lrq --bits 4 --calib t.txt --calib-samples 32 --out runs/x-w4",
+                "  lowrank4j eval --model runs/x-w4 --text held-out.txt --json",
+                "  lowrank4j generate --model runs/x-w4 --prompt \"Call me Ishmael\"",
                 "", "Exit codes: 0 ok, 1 bad input or failed run, 2 usage error.",
                 "--debug (anywhere on the line) prints the stack trace of an internal error."})
 public final class Main implements Runnable {

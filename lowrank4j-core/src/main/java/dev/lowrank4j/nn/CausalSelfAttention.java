@@ -178,6 +178,47 @@ public final class CausalSelfAttention {
         }
     }
 
+    /**
+     * Inference with a cache: x [n, hidden] are the next n tokens of ONE sequence, at positions
+     * cache.length() onwards. Their rotated keys and values are appended to the cache and each
+     * token attends to every cached position up to its own. Nothing is kept for backward.
+     */
+    public Tensor forwardCached(Tensor x, KvCache cache) {
+        int n = Shapes.rowsWithColumns(modulePath, x, hidden), start = cache.length();
+        if (cache.width != kvDim) throw new IllegalArgumentException(modulePath + ": cache rows hold " + cache.width + ", need " + kvDim);
+        cache.reserve(n);
+        rope.ensurePositions(start + n);
+        float[] q = proj("q_proj").forward(x).data.clone();
+        float[] k = proj("k_proj").forward(x).data;
+        for (int t = 0; t < n; t++) {
+            for (int g = 0; g < kvHeads; g++) rope.rotate(k, t * kvDim + g * headDim, cache.keys, (start + t) * kvDim + g * headDim, start + t);
+        }
+        System.arraycopy(proj("v_proj").forward(x).data, 0, cache.values, start * kvDim, n * kvDim);
+        cache.advance(n);
+        Tensor ctx = Tensor.zeros(n, queryDim);
+        Parallel.forEach(heads, h -> {
+            int g = h / (heads / kvHeads);
+            float[] rq = new float[headDim], p = new float[start + n];
+            for (int t = 0; t < n; t++) {
+                int pos = start + t;
+                rope.rotate(q, t * queryDim + h * headDim, rq, 0, pos);
+                for (int j = 0; j <= pos; j++) {
+                    float dot = 0f;
+                    for (int d = 0, kOff = j * kvDim + g * headDim; d < headDim; d++) dot += rq[d] * cache.keys[kOff + d];
+                    p[j] = dot * scale;
+                }
+                float max = VectorMath.max(p, 0, pos + 1);
+                float sum = VectorMath.expInPlace(p, 0, pos + 1, max);
+                int out = t * queryDim + h * headDim;
+                for (int j = 0; j <= pos; j++) {
+                    float w = p[j] / sum;
+                    for (int d = 0, vOff = j * kvDim + g * headDim; d < headDim; d++) ctx.data[out + d] += w * cache.values[vOff + d];
+                }
+            }
+        });
+        return proj("o_proj").forward(ctx);
+    }
+
     /** dy [N, hidden] → dx [N, hidden] (owned by this layer); adds projection gradients. */
     public Tensor backward(Tensor dy) {
         Shapes.requireForward(modulePath, context);

@@ -13,6 +13,9 @@ import dev.lowrank4j.models.bert.BertEncoder;
 import dev.lowrank4j.models.bert.MeanPooling;
 import dev.lowrank4j.models.bert.SequenceClassifier;
 import dev.lowrank4j.models.bert.TokenBatch;
+import dev.lowrank4j.tasks.quantize.BertTarget;
+import dev.lowrank4j.tasks.quantize.ModelLoading;
+import dev.lowrank4j.tasks.quantize.QuantizedFolder;
 import dev.lowrank4j.tensor.Tensor;
 
 import java.nio.file.Path;
@@ -41,6 +44,10 @@ public final class BertForward {
         Map<String, Tensor> head = new LinkedHashMap<>();
         if (model.equalsIgnoreCase(MINILM)) {
             encoder = MiniLm.load().encoder();
+        } else if (QuantizedFolder.isQuantized(ModelSource.resolve(Path.of(model)))) {
+            BertTarget q = (BertTarget) ModelLoading.load(model).target();
+            encoder = q.encoder();
+            head.putAll(q.head());
         } else {
             Path dir = ModelSource.resolve(Path.of(model));
             BertConfigJson.Read cfg = BertConfigJson.read(dir.resolve(HfCheckpoint.CONFIG_FILE));

@@ -1,9 +1,6 @@
 package dev.lowrank4j.tasks;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.adapters.peft.PeftConfig;
-import dev.lowrank4j.data.ByteTokenizer;
 import dev.lowrank4j.data.Corpus;
 import dev.lowrank4j.data.TokenDataset;
 import dev.lowrank4j.io.HfCheckpoint;
@@ -17,9 +14,6 @@ import dev.lowrank4j.train.TrainSummary;
 import dev.lowrank4j.train.Trainer;
 import dev.lowrank4j.util.Json;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,28 +105,7 @@ public final class CausalFinetuneJob {
 
     /** Byte tokens for byte-level models; the folder's tokenizer.json otherwise. */
     static int[] tokenize(Path modelDir, Path textFile, int vocab) {
-        byte[] raw = Corpus.read(textFile);
-        Path tokenizerJson = modelDir.resolve("tokenizer.json");
-        if (vocab == ByteTokenizer.VOCAB_SIZE && !Files.isRegularFile(tokenizerJson)) return ByteTokenizer.encode(raw);
-        if (!Files.isRegularFile(tokenizerJson)) {
-            throw new Lowrank4jException(modelDir + ": vocabulary of " + vocab
-                    + " tokens but no tokenizer.json; lowrank4j needs the model's tokenizer.json (or a byte-level model)");
-        }
-        try (HuggingFaceTokenizer tok = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson)
-                .optAddSpecialTokens(false).optTruncation(false).build()) {
-            long[] ids = tok.encode(new String(raw, StandardCharsets.UTF_8)).getIds();
-            int[] out = new int[ids.length];
-            for (int i = 0; i < ids.length; i++) {
-                if (ids[i] < 0 || ids[i] >= vocab) {
-                    throw new Lowrank4jException(tokenizerJson + ": produced token id " + ids[i] + " outside the model's vocabulary of " + vocab);
-                }
-                out[i] = (int) ids[i];
-            }
-            return out;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof Lowrank4jException le) throw le;
-            throw new Lowrank4jException(tokenizerJson + ": cannot use tokenizer (" + e.getMessage() + ")");
-        }
+        return CausalTokenizer.forModel(modelDir, vocab).encode(Corpus.read(textFile));
     }
 
     private static Map<String, Object> runConfig(Options o, Path modelDir) {

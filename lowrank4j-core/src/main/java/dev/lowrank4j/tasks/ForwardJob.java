@@ -9,6 +9,9 @@ import dev.lowrank4j.io.SafeTensorsFile;
 import dev.lowrank4j.io.SafeTensorsWriter;
 import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.tasks.quantize.LlamaTarget;
+import dev.lowrank4j.tasks.quantize.ModelLoading;
+import dev.lowrank4j.tasks.quantize.QuantizedFolder;
 import dev.lowrank4j.tensor.Tensor;
 
 import java.nio.file.Path;
@@ -49,11 +52,21 @@ public final class ForwardJob {
      * As {@link #run(Path, Path, Path, boolean)} with an optional PEFT LoRA adapter folder applied on
      * top of the base weights, and merged into them first when {@code merge} is set.
      */
-    public static Result run(Path modelDir, Path adapterDir, boolean merge, Path input, Path out, boolean grads) {
-        if (merge && adapterDir == null) throw new Lowrank4jException("--merge needs --adapter");
-        HfCheckpoint.Loaded ck = HfCheckpoint.load(ModelSource.resolve(modelDir));
+    /** A float folder, or a quantized one (packed weights; adapters are not applied to those). */
+    private static LlamaModel loadModel(Path dir, Path adapterDir) {
+        if (QuantizedFolder.isQuantized(dir)) {
+            if (adapterDir != null) throw new Lowrank4jException(dir + " is a quantized model; --adapter needs a float base model");
+            return ((LlamaTarget) ModelLoading.load(dir.toString()).target()).model();
+        }
+        HfCheckpoint.Loaded ck = HfCheckpoint.load(dir);
         LlamaModel model = new LlamaModel(ck.config(), 0);
         model.loadWeights(ck.weights());
+        return model;
+    }
+
+    public static Result run(Path modelDir, Path adapterDir, boolean merge, Path input, Path out, boolean grads) {
+        if (merge && adapterDir == null) throw new Lowrank4jException("--merge needs --adapter");
+        LlamaModel model = loadModel(ModelSource.resolve(modelDir), adapterDir);
         if (adapterDir != null) {
             LoraAdapters lora = PeftAdapter.load(adapterDir, model);
             if (merge) lora.mergeAll(true);
@@ -68,7 +81,7 @@ public final class ForwardJob {
         if (shape.length != 2) {
             throw new Lowrank4jException(input + ": input_ids must be 2-D [batch, seq], got shape " + Arrays.toString(shape));
         }
-        int b = shape[0], t = shape[1], vocab = ck.config().vocabSize();
+        int b = shape[0], t = shape[1], vocab = model.config().vocabSize();
         if (b < 1 || t < 1) throw new Lowrank4jException(input + ": input_ids is empty " + Arrays.toString(shape));
         int[] ids = new int[raw.length];
         for (int i = 0; i < raw.length; i++) {

@@ -53,6 +53,18 @@ final class LlamaDecoderLayer implements TransformerBlock {
         return output;
     }
 
+    /** Inference on the next tokens of one sequence, attention through {@code cache} (see CausalSelfAttention#forwardCached). */
+    Tensor forwardCached(Tensor x, dev.lowrank4j.nn.KvCache cache) {
+        int n = x.dim(0), d = x.dim(1);
+        Tensor attended = attention.forwardCached(inputNorm.forward(x), cache);
+        afterAttention = Buffers.matrix(afterAttention, n, d);
+        VectorMath.add(x.data, attended.data, afterAttention.data, n * d);
+        Tensor transformed = mlp.forward(postAttentionNorm.forward(afterAttention));
+        output = Buffers.matrix(output, n, d);
+        VectorMath.add(afterAttention.data, transformed.data, output.data, n * d);
+        return output;
+    }
+
     @Override
     public Tensor forward(Tensor x, Context context) {
         return forward(x, context.batch(), context.seq());

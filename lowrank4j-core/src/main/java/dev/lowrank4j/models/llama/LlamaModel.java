@@ -193,6 +193,26 @@ public final class LlamaModel implements ModuleHost {
         return logits;
     }
 
+    /** One empty cache per decoder layer, for up to {@code capacity} positions of one sequence. */
+    public dev.lowrank4j.nn.KvCache[] newKvCaches(int capacity) {
+        dev.lowrank4j.nn.KvCache[] out = new dev.lowrank4j.nn.KvCache[layers.size()];
+        for (int i = 0; i < out.length; i++) out[i] = new dev.lowrank4j.nn.KvCache(capacity, config.numKeyValueHeads() * config.headDim());
+        return out;
+    }
+
+    /**
+     * Incremental decoding of one sequence: feeds the next {@code ids} (a prompt, then one token at a
+     * time) through the caches and returns the logits [vocab] after the last of them.
+     */
+    public float[] decode(int[] ids, dev.lowrank4j.nn.KvCache[] caches) {
+        if (caches.length != layers.size()) throw new IllegalArgumentException("one cache per layer expected");
+        Tensor h = embed(ids);
+        for (int i = 0; i < layers.size(); i++) h = layers.get(i).forwardCached(h, caches[i]);
+        int d = config.hiddenSize();
+        Tensor last = new Tensor(java.util.Arrays.copyOfRange(h.data, (ids.length - 1) * d, ids.length * d), 1, d);
+        return head(last).data.clone();
+    }
+
     /** Forward + mean cross-entropy, no backward (evaluation). Targets of -1 are ignored. */
     public float loss(int[] ids, int[] targets, int batch, int seq) {
         return crossEntropy.forward(forward(ids, batch, seq), targets);

@@ -1,0 +1,90 @@
+package dev.lowrank4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lowrank4j.io.HfCheckpoint;
+import dev.lowrank4j.models.llama.LlamaConfig;
+import dev.lowrank4j.models.llama.LlamaModel;
+import dev.lowrank4j.util.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** quantize, eval and generate as a user meets them: files written, JSON keys, one-line errors. */
+class QuantizeCommandTest {
+    private record Run(int code, String out, String err) {}
+
+    @TempDir
+    Path tmp;
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.commandLine().execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private static void assertOneLineError(Run r, int code, String fragment) {
+        assertEquals(code, r.code(), r.err());
+        String[] lines = r.err().strip().split("\n");
+        assertTrue(lines[0].startsWith("error: "), r.err());
+        assertTrue(lines[0].contains(fragment), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    private Path model() {
+        LlamaConfig cfg = new LlamaConfig(256, 16, 24, 2, 2, 2, 8, 1e-5, 10000.0, false, 64, 0.02);
+        Path dir = tmp.resolve("model");
+        HfCheckpoint.save(dir, cfg, new LlamaModel(cfg, 3).stateDict());
+        return dir;
+    }
+
+    @Test
+    void quantizeEvalAndGenerateWorkTogether() throws Exception {
+        Path model = model(), out = tmp.resolve("q"), text = Files.writeString(tmp.resolve("t.txt"), "call me ishmael. ".repeat(40));
+        Run q = run("quantize", "--model", model.toString(), "--method", "lrq", "--bits", "3", "--calib", text.toString(),
+                "--calib-samples", "2", "--seq", "16", "--iters", "2", "--out", out.toString());
+        assertEquals(0, q.code(), q.err());
+        assertTrue(q.out().contains("block 2/2"), q.out());
+        assertTrue(Files.isRegularFile(out.resolve("quantization_config.json")));
+        Run e = run("eval", "--model", out.toString(), "--text", text.toString(), "--seq", "16", "--json");
+        assertEquals(0, e.code(), e.err());
+        JsonNode j = Json.parseObject(e.out().strip().getBytes(StandardCharsets.UTF_8), "eval output");
+        assertTrue(j.get("perplexity").asDouble() > 1);
+        assertEquals(Math.exp(j.get("loss").asDouble()), j.get("perplexity").asDouble(), 1e-9);
+        Run g = run("generate", "--model", out.toString(), "--prompt", "call", "--max-tokens", "5", "--temperature", "0");
+        assertEquals(0, g.code(), g.err());
+        assertTrue(g.out().startsWith("call"), g.out());
+        assertTrue(g.err().contains("5 generated"), g.err());
+    }
+
+    @Test
+    void badInputIsAOneLineError() throws Exception {
+        Path model = model(), text = Files.writeString(tmp.resolve("t.txt"), "short");
+        String m = model.toString(), out = tmp.resolve("q").toString();
+        assertOneLineError(run("quantize", "--model", m, "--method", "lrq", "--bits", "9", "--calib", text.toString(), "--out", out), 1,
+                "bits must be between 2 and 8");
+        assertOneLineError(run("quantize", "--model", m, "--method", "lrq", "--calib", text.toString(), "--seq", "16", "--out", out), 1,
+                "shorter than one calibration sample");
+        assertOneLineError(run("quantize", "--model", m, "--method", "rtn", "--rank", "4", "--out", out), 1, "--rank does nothing");
+        assertOneLineError(run("quantize", "--model", m, "--method", "gptq", "--out", out), 1, "unknown quantization method");
+        assertOneLineError(run("quantize", "--model", m, "--method", "rtn"), 2, "--out");
+        assertOneLineError(run("generate", "--model", m, "--prompt", "x", "--top-p", "0"), 1, "--top-p");
+        assertFalse(Files.exists(Path.of(out)));
+    }
+}

@@ -1,0 +1,65 @@
+package dev.lowrank4j.quant.ptq;
+
+import dev.lowrank4j.nn.ModuleHost;
+import dev.lowrank4j.nn.TransformerBlock;
+import dev.lowrank4j.util.Rng;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Quantizes a model block after block (ALGORITHMS §5(b)): block l is fitted on the inputs the
+ * already-quantized blocks 0..l−1 produce, towards the outputs the full-precision block l gives on
+ * full-precision inputs. So two streams of hidden states are carried through the model:
+ * <pre>
+ *   X_fp(l+1) = Block_fp(l)(X_fp(l))     (computed before block l is touched: also the target)
+ *   X_q(l+1)  = Block_q(l)(X_q(l))       (after block l is quantized)
+ * </pre>
+ * RTN learns nothing, so it reads no calibration data and runs no block.
+ */
+public final class SequentialReconstruction {
+    /** Progress over the whole model: block {@code index} of {@code blocks}, and its iterations. */
+    public interface Listener {
+        void blockStarted(int index, int blocks, String path);
+
+        void iteration(int index, int iteration, int iterations, double loss);
+
+        void blockDone(int index, BlockReconstruction.Result result);
+    }
+
+    private SequentialReconstruction() {}
+
+    /**
+     * @param embedded the calibration samples as block 0 reads them (the model's embeddings); null for RTN
+     */
+    public static List<BlockReconstruction.Result> run(List<TransformerBlock> blocks, ModuleHost host,
+                                                       CalibrationSet embedded, ReconstructionOptions o, Listener listener) {
+        checkRanks(blocks, o);
+        Rng rng = new Rng(o.seed());
+        CalibrationSet xFp = embedded, xQ = embedded;
+        List<BlockReconstruction.Result> results = new ArrayList<>();
+        for (int l = 0; l < blocks.size(); l++) {
+            TransformerBlock block = blocks.get(l);
+            if (listener != null) listener.blockStarted(l, blocks.size(), block.path());
+            CalibrationSet yFp = o.method().learns() ? xFp.through(block) : null;
+            int index = l;
+            BlockReconstruction.Result r = BlockReconstruction.quantize(block, host, xQ, yFp, o, rng,
+                    listener == null ? null : (it, n, loss) -> listener.iteration(index, it, n, loss));
+            results.add(r);
+            if (listener != null) listener.blockDone(l, r);
+            if (o.method().learns() && l + 1 < blocks.size()) {
+                xQ = xQ.through(block);
+                xFp = yFp;
+            }
+        }
+        return results;
+    }
+
+    /** A rank no layer can take is reported before any block is changed. */
+    private static void checkRanks(List<TransformerBlock> blocks, ReconstructionOptions o) {
+        if (o.method() != PtqMethod.LRQ) return;
+        for (TransformerBlock b : blocks) {
+            b.linears().forEach((path, layer) -> o.rankFor(path, layer.outFeatures(), layer.inFeatures()));
+        }
+    }
+}

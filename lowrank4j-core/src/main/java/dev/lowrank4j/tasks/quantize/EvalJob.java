@@ -1,0 +1,89 @@
+package dev.lowrank4j.tasks.quantize;
+
+import dev.lowrank4j.Lowrank4jException;
+import dev.lowrank4j.data.Corpus;
+import dev.lowrank4j.io.onnx.MiniLm;
+import dev.lowrank4j.models.bert.SentenceEncoder;
+import dev.lowrank4j.models.bert.TokenBatch;
+import dev.lowrank4j.models.llama.LlamaModel;
+import dev.lowrank4j.tasks.ForwardJob;
+import dev.lowrank4j.tensor.Tensor;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code lowrank4j eval}: held-out perplexity of a causal LM (float, or a quantized folder) on a text
+ * file, over consecutive non-overlapping windows of {@code seq} tokens; for a BERT encoder, the
+ * mean cosine between its sentence embeddings and the float32 MiniLM's on the file's lines.
+ */
+public final class EvalJob {
+    /** Windows evaluated per forward pass. */
+    private static final int BATCH = 4;
+    /** Lines of a BERT evaluation text embedded at most. */
+    public static final int MAX_SENTENCES = 256;
+
+    public record Result(String model, String scheme, double loss, double perplexity, long tokens, double cosine, int sentences) {
+        public boolean causal() {
+            return sentences == 0;
+        }
+    }
+
+    private EvalJob() {}
+
+    public static Result run(String model, Path text, int seq) {
+        ModelLoading.Loaded loaded = ModelLoading.load(model);
+        String scheme = loaded.quantization() == null ? "fp32" : loaded.quantization().method() + " " + loaded.quantization().scheme().name();
+        byte[] raw = Corpus.read(text);
+        if (loaded.target() instanceof LlamaTarget l) return perplexity(model, scheme, l, raw, text, seq);
+        return cosine(model, scheme, (BertTarget) loaded.target(), raw, text);
+    }
+
+    private static Result perplexity(String name, String scheme, LlamaTarget target, byte[] raw, Path text, int seqGiven) {
+        LlamaModel model = target.model();
+        int seq = seqGiven > 0 ? seqGiven : Math.min(QuantizeJob.DEFAULT_SEQ, model.config().maxPositionEmbeddings());
+        if (seq < 2 || seq > model.config().maxPositionEmbeddings()) {
+            throw new Lowrank4jException("--seq must be between 2 and " + model.config().maxPositionEmbeddings() + ", got " + seq);
+        }
+        int[] tokens = target.tokenize(raw);
+        int windows = tokens.length / seq;
+        if (windows < 1) throw new Lowrank4jException(text + " has " + tokens.length + " tokens, fewer than one window of --seq " + seq);
+        double sum = 0;
+        long counted = 0;
+        for (int from = 0; from < windows; from += BATCH) {
+            int b = Math.min(BATCH, windows - from);
+            int[] ids = new int[b * seq];
+            System.arraycopy(tokens, from * seq, ids, 0, ids.length);
+            long n = (long) b * (seq - 1);
+            sum += (double) model.loss(ids, ForwardJob.causalTargets(ids, b, seq), b, seq) * n;
+            counted += n;
+        }
+        double loss = sum / counted;
+        return new Result(name, scheme, loss, Math.exp(loss), counted, Double.NaN, 0);
+    }
+
+    private static Result cosine(String name, String scheme, BertTarget target, byte[] raw, Path text) {
+        List<String> lines = new ArrayList<>();
+        for (String line : new String(raw, StandardCharsets.UTF_8).split("\\R")) {
+            if (!line.isBlank() && lines.size() < MAX_SENTENCES) lines.add(line.strip());
+        }
+        if (lines.isEmpty()) throw new Lowrank4jException(text + " has no non-blank line to embed");
+        SentenceEncoder model = new SentenceEncoder(target.encoder(), true);
+        SentenceEncoder reference = MiniLm.load().sentenceEncoder();
+        double sum = 0;
+        for (int from = 0; from < lines.size(); from += 16) {
+            TokenBatch batch = target.tokenizer().encode(lines.subList(from, Math.min(lines.size(), from + 16)));
+            float[] a = model.forward(batch).data.clone();
+            Tensor r = reference.forward(batch);
+            int dim = r.dim(1);
+            for (int s = 0; s < batch.batch(); s++) {
+                double dot = 0;
+                for (int k = 0; k < dim; k++) dot += (double) a[s * dim + k] * r.data[s * dim + k];
+                sum += dot; // both unit length
+            }
+        }
+        return new Result(name, scheme, Double.NaN, Double.NaN, 0, sum / lines.size(), lines.size());
+    }
+}

@@ -1,0 +1,25 @@
+package dev.lowrank4j.quant.ptq;
+
+import dev.lowrank4j.quant.intq.IntTensor;
+import dev.lowrank4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class IntPackingTest {
+    @Test
+    void packedStorageDequantizesToTheSameFloats() {
+        SplittableRandom rng = new SplittableRandom(1);
+        for (int bits = 2; bits <= 8; bits++) {
+            Tensor w = QuantizerFixtures.weight(rng, 5, 7); // odd element count: the last nibble is padding
+            QuantizedWeight q = RoundToNearest.quantize("w", w, GridInit.MIN_MAX.grid("w", w, bits));
+            IntTensor packed = IntPacking.pack(q);
+            assertEquals(bits <= 4 ? "int4" : "int8", packed.format());
+            assertArrayEquals(q.dequantize().data, packed.dequantize(), "bits " + bits);
+            assertEquals(bits <= 4 ? 18 + 5 * 5 : 35 + 5 * 5, packed.bytes());
+        }
+    }
+}

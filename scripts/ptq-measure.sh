@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Measures held-out perplexity of RTN / FlexRound / LRQ on a LLaMA trained here (docs/QUANTIZE.md).
+# usage: scripts/ptq-measure.sh BASE_MODEL_DIR TRAIN_TEXT HELDOUT_TEXT OUT_DIR [ITERS] [LAUNCHER]
+# Runs one job at a time under nice; every quantized folder and a results.tsv land in OUT_DIR.
+set -euo pipefail
+base=$1 train=$2 heldout=$3 out=$4 iters=${5:-100} l4j=${6:-./lowrank4j}
+mkdir -p "$out"
+tsv="$out/results.tsv"
+[ -f "$tsv" ] || printf 'method\tscheme\tcalib\tperplexity\tloss\tseconds\tdisk_bytes\n' > "$tsv"
+ppl() { nice -n 10 "$l4j" eval --model "$1" --text "$heldout" --json 2>/dev/null | tail -1; }
+row() { # method scheme calib dir seconds
+  local j; j=$(ppl "$4")
+  local p l; p=$(echo "$j" | sed 's/.*"perplexity":\([^,]*\).*/\1/'); l=$(echo "$j" | sed 's/.*"loss":\([^,]*\).*/\1/')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$p" "$l" "$5" "$(du -sb "$4" | cut -f1)" >> "$tsv"
+}
+grep -q '^fp32' "$tsv" || row fp32 fp32 - "$base" 0
+for scheme in "4 16" "3 16" "4 8" "8 8"; do
+  set -- $scheme; bits=$1 act=$2; name="W${bits}A${act}"
+  for method in rtn flexround lrq; do
+    for calib in 8 32; do
+      [ "$method" = rtn ] && [ "$calib" = 32 ] && continue
+      dir="$out/$method-$name-c$calib"
+      [ -d "$dir" ] && continue
+      extra=(); [ "$method" != rtn ] && extra=(--iters "$iters")
+      [ "$method" != rtn ] || [ "$name" = W8A8 ] && extra+=(--calib "$train" --calib-samples "$calib")
+      [ "$method" = rtn ] && [ "$name" != W8A8 ] && extra=()
+      start=$(date +%s)
+      nice -n 10 "$l4j" quantize --model "$base" --method "$method" --bits "$bits" --act-bits "$act" "${extra[@]}" --out "$dir" \
+        > "$dir.log" 2>&1 || { echo "failed: $dir (see $dir.log)"; continue; }
+      row "$method" "$name" "$([ "$method" = rtn ] && [ "$name" != W8A8 ] && echo - || echo "$calib")" "$dir" $(( $(date +%s) - start ))
+      tail -1 "$tsv"
+    done
+  done
+done
