@@ -13,6 +13,7 @@ import dev.lowrank4j.train.Checkpoints;
 import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.train.TrainListener;
 import dev.lowrank4j.train.TrainSummary;
+import dev.lowrank4j.train.StepHook;
 import dev.lowrank4j.train.Trainer;
 import dev.lowrank4j.util.Json;
 
@@ -85,7 +86,13 @@ public final class PretrainJob {
     }
 
     public static TrainSummary run(Options o, TrainListener listener) {
+        return run(o, listener, null);
+    }
+
+    /** As {@link #run(Options, TrainListener)}, with a step hook made from the prepared run (e.g. bounds logging), or null. */
+    public static TrainSummary run(Options o, TrainListener listener, java.util.function.Function<Prepared, StepHook> hook) {
         Prepared p = prepare(o);
+        if (hook != null) p.trainer().hook(hook.apply(p));
         TrainSummary summary = p.trainer().listener(listener).run(p.resume());
         RunReport.write(o.out(), "lowrank4j pretrain: " + o.out().getFileName(), String.format(java.util.Locale.ROOT,
                 "Method %s on %s; %d steps, validation loss %.4f nats/token (perplexity %.3f), %,.0f tokens/s.",
