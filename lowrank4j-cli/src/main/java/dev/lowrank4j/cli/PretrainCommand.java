@@ -89,6 +89,9 @@ final class PretrainCommand implements Callable<Integer> {
     int evalBatches;
     @Option(names = "--checkpoint-every", description = "Checkpoint every N steps (default: steps/4).")
     Integer checkpointEvery;
+    @Option(names = "--log-bounds", paramLabel = "N", description = "Every N steps, log every generalization bound's"
+            + " complexity (see 'lowrank4j bound') into RUN/bounds.jsonl.")
+    Integer logBounds;
     @Option(names = "--threads", description = "Worker threads (default: all cores).")
     Integer threads;
     @Option(names = "--spark", paramLabel = "MASTER", description = "Train data-parallel on Apache Spark: local[N] on this machine, or a cluster master (docs/DISTRIBUTED.md). --batch is per worker.")
@@ -100,6 +103,7 @@ final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (logBounds != null && logBounds < 1) throw new Lowrank4jException("--log-bounds must be >= 1, got " + logBounds);
         if (threads != null) Parallel.setThreads(threads);
         Preset p = Preset.byName(preset);
         int s = steps != null ? steps : p.steps;
@@ -127,7 +131,9 @@ final class PretrainCommand implements Callable<Integer> {
         if (workers != null && spark == null) throw new Lowrank4jException("--workers needs --spark MASTER");
         if (spark != null) return distributed(options);
         Progress progress = new Progress(System.out, train.logEvery());
-        TrainSummary sum = PretrainJob.run(options, progress);
+        TrainSummary sum = PretrainJob.run(options, progress, logBounds == null ? null
+                : prepared -> new dev.lowrank4j.bounds.BoundsLogHook(prepared.model(), "llama (pretrain)", false, logBounds,
+                        dev.lowrank4j.bounds.KoopmanOptions.defaults(), runDir));
         progress.endBar();
         double val = sum.metric(CausalLm.VAL_LOSS);
         System.out.printf("done: %d steps, train_loss %.4f, val_loss %.4f nats/token (perplexity %.3f), %,.0f tokens/s%n",

@@ -78,6 +78,18 @@ class BoundCommandTest {
     }
 
     @Test
+    void pretrainLogsBoundsEveryNSteps(@TempDir Path tmp) throws java.io.IOException {
+        Path out = tmp.resolve("run");
+        Run r = run("pretrain", "--preset", "debug", "--steps", "2", "--log-bounds", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(out.resolve("bounds.jsonl"));
+        assertEquals(2, lines.size());
+        assertTrue(lines.get(1).startsWith("{\"step\":2,"), lines.get(1));
+        assertOneLineError(run("pretrain", "--preset", "debug", "--steps", "1", "--log-bounds", "0", "--out", tmp.resolve("r2").toString()),
+                "--log-bounds must be >= 1");
+    }
+
+    @Test
     void badInputIsAOneLineError(@TempDir Path tmp) {
         assertOneLineError(run("bound"), "exactly one of --model and --synthetic");
         assertOneLineError(run("bound", "--synthetic", "unitary"), "unknown synthetic network 'unitary'");

@@ -7,7 +7,7 @@ package dev.lowrank4j.bounds;
  *   square, invertible W (d×d):   ln K = s·ln max(1, σ₁) − ½ Σᵢ ln σᵢ        (= max(1,‖W‖)^s / |det W|^{1/2})
  *   injective W (out &gt; in):       ln K = s·ln max(1, σ₁) − ½ Σᵢ ln σᵢ        (|det W|^{1/2} → det(WᵀW)^{1/4});
  *                                  the paper's extra factor G_j (isotropy of the downstream function) is omitted
- *   not injective (out &lt; in, or numerically singular at float precision):  +∞ (the paper then needs an augmented network)
+ *   not injective (out &lt; in, or numerically singular):  +∞ (the paper then needs an augmented network)
  * </pre>
  * Computed in log space so products over deep networks neither overflow nor underflow.
  */
@@ -18,7 +18,7 @@ public record KoopmanFactor(double order, double logFactor, String layerCase) {
     public static KoopmanFactor of(LayerSpectrum w, KoopmanOptions options) {
         double s = options.order(w.cols());
         if (w.rows() < w.cols()) return new KoopmanFactor(s, Double.POSITIVE_INFINITY, NOT_INJECTIVE);
-        // below float resolution a singular value is indistinguishable from 0: the determinant term is then +∞
+        // below the double SVD's resolution a singular value is indistinguishable from 0: the determinant term is then +∞
         if (w.numericalRank() < w.cols()) return new KoopmanFactor(s, Double.POSITIVE_INFINITY, SINGULAR);
         double log = s * Math.log(Math.max(1.0, w.spectral())) - 0.5 * w.sumLogSingular();
         return new KoopmanFactor(s, log, w.rows() == w.cols() ? SQUARE : INJECTIVE);

@@ -51,14 +51,14 @@ public record LayerSpectrum(String name, int rows, int cols, double[] singularVa
         return sum;
     }
 
-    /** out ≥ in and full column rank (at float precision, {@link #numericalRank()}): x ↦ Wx is injective, the case the Koopman bound covers. */
+    /** out ≥ in and full column rank ({@link #numericalRank()}): x ↦ Wx is injective, the case the Koopman bound covers. */
     public boolean injective() {
         return rows >= cols && numericalRank() == cols;
     }
 
-    /** Numerical rank: singular values above max(rows, cols)·ε·σ_max (LAPACK's default tolerance, at float precision since the weights are floats). */
+    /** Numerical rank: singular values above max(rows, cols)·ε·σ_max (LAPACK's default tolerance for a double SVD: the stored float matrix is exact, its SVD is computed in double). */
     public int numericalRank() {
-        double tol = Math.max(rows, cols) * Math.ulp(1.0f) * spectral();
+        double tol = Math.max(rows, cols) * Math.ulp(1.0) * spectral();
         int r = 0;
         for (double v : singularValues) if (v > tol) r++;
         return r;

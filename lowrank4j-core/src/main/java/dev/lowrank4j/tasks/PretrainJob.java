@@ -15,6 +15,7 @@ import dev.lowrank4j.train.ReplicaShard;
 import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.train.TrainListener;
 import dev.lowrank4j.train.TrainSummary;
+import dev.lowrank4j.train.StepHook;
 import dev.lowrank4j.train.Trainer;
 import dev.lowrank4j.util.Json;
 
@@ -100,7 +101,13 @@ public final class PretrainJob {
     }
 
     public static TrainSummary run(Options o, TrainListener listener) {
+        return run(o, listener, null);
+    }
+
+    /** As {@link #run(Options, TrainListener)}, with a step hook made from the prepared run (e.g. bounds logging), or null. */
+    public static TrainSummary run(Options o, TrainListener listener, java.util.function.Function<Prepared, StepHook> hook) {
         Prepared p = prepare(o);
+        if (hook != null) p.trainer().hook(hook.apply(p));
         return finish(o, p, p.trainer().listener(listener).run(p.resume()));
     }
 
