@@ -47,6 +47,21 @@ public final class LoqtAdapters {
         return new LoqtAdapters(host, cfg, layers);
     }
 
+    /** The LoQT layers already in {@code host} (after {@link #inject}); an error when it has none. */
+    public static LoqtAdapters find(ModuleHost host) {
+        Map<String, LoqtLinear> layers = new LinkedHashMap<>();
+        host.linears().forEach((path, l) -> {
+            if (l instanceof LoqtLinear q) layers.put(path, q);
+        });
+        if (layers.isEmpty()) throw new IllegalStateException("the model has no LoQT layers");
+        return new LoqtAdapters(host, layers.values().iterator().next().config(), Collections.unmodifiableMap(layers));
+    }
+
+    /** Whether {@code host} holds LoQT layers. */
+    public static boolean present(ModuleHost host) {
+        return host.linears().values().stream().anyMatch(l -> l instanceof LoqtLinear);
+    }
+
     public Map<String, LoqtLinear> byPath() {
         return byPath;
     }

@@ -79,6 +79,10 @@ public final class LoqtLinear implements LinearLayer {
         return modulePath;
     }
 
+    public LoqtConfig config() {
+        return cfg;
+    }
+
     public LoqtSide side() {
         return side;
     }

@@ -8,6 +8,7 @@ import dev.lowrank4j.data.TokenDataset;
 import dev.lowrank4j.models.llama.LlamaConfig;
 import dev.lowrank4j.adapters.lora.LoraAdapters;
 import dev.lowrank4j.io.HfCheckpoint;
+import dev.lowrank4j.loqt.LoqtAdapters;
 import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.train.Checkpoints;
 import dev.lowrank4j.train.TrainConfig;
@@ -64,6 +65,10 @@ public final class PretrainJob {
             train = o.stepsGiven() ? saved.train().withSteps(Math.max(saved.train().steps(), o.train().steps())) : saved.train();
             corpusPath = saved.corpus();
             corpusName = corpusPath == null ? Corpus.EMBEDDED_NAME : corpusPath.toString();
+            if (method.isLoqt()) {
+                throw new Lowrank4jException(runDir + ": resuming a " + method.id() + " run is not supported yet "
+                        + "(checkpoints do not hold the NF4 weights and projections); start a new run");
+            }
         } else if (Checkpoints.latest(runDir).isPresent()) {
             throw new Lowrank4jException(runDir + " already holds a run; add --resume to continue it or choose another --out");
         }
@@ -100,6 +105,10 @@ public final class PretrainJob {
 
     /** Writes a plain HF folder; LoRA factors are merged in and left out, so transformers can load it. */
     public static void exportModel(Path dir, LlamaModel model, LoraAdapters lora) {
+        if (LoqtAdapters.present(model)) {
+            HfCheckpoint.save(dir, model.config(), LoqtAdapters.find(model).mergedWeights());
+            return;
+        }
         HfCheckpoint.save(dir, model.config(), FinetuneOutputs.mergedWeights(model.parameters(), lora, null));
     }
 
