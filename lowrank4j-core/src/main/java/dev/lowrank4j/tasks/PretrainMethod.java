@@ -80,6 +80,12 @@ public record PretrainMethod(Kind kind, int rank, long updateGap, double scale, 
                 quantized ? LoqtConfig.DEFAULT_COMPENSATION : 0, quantized, false);
     }
 
+    /** The same method with another update gap T (null keeps it). */
+    public PretrainMethod withUpdateGap(Long gap) {
+        return gap == null ? this : new PretrainMethod(kind, rank, gap, scale, loraAlpha, projection, svd, increment,
+                compensationIters, quantizeProjection, resetAdapterState);
+    }
+
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isLoqt() {
         return kind == Kind.LOQT || kind == Kind.LOQT_NQ;
