@@ -3,6 +3,7 @@ package dev.lowrank4j.loqt;
 import dev.lowrank4j.kernels.Gemm;
 import dev.lowrank4j.quant.nf4.Nf4Options;
 import dev.lowrank4j.quant.nf4.Nf4Tensor;
+import dev.lowrank4j.tensor.Tensor;
 
 /**
  * LoQT's initialisation of the quantized weight and the trainable factor (ALGORITHMS §4b.4,
@@ -33,7 +34,7 @@ public final class ErrorCompensation {
     public static Result run(float[] w, int out, int in, float[] p, LoqtSide side, int r, float s, int iterations,
                              Nf4Options nf4, String name) {
         int[] shape = {out, in};
-        Nf4Tensor plain = Nf4Tensor.quantize(w, shape, nf4);
+        Nf4Tensor plain = Nf4Tensor.quantize(name, new Tensor(w, shape), nf4);
         float[] e = residual(w, plain.dequantize());
         double plainError = norm(e);
         int factorSize = side == LoqtSide.LEFT ? out * r : r * in;
@@ -48,7 +49,7 @@ public final class ErrorCompensation {
             if (it > 0) {
                 float[] target = w.clone(); // Ŵ = W − s·B·P
                 addProduct(target, out, in, p, last, side, r, -s);
-                q = Nf4Tensor.quantize(target, shape, nf4);
+                q = Nf4Tensor.quantize(name, new Tensor(target, shape), nf4);
                 e = residual(w, q.dequantize());
             }
             float[] b = new float[factorSize];

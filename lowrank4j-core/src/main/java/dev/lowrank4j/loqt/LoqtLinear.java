@@ -254,7 +254,7 @@ public final class LoqtLinear implements LinearLayer {
         WeightStorage pStorage;
         float[] pUsed;
         if (cfg.quantizeProjection()) {
-            Nf4Tensor pq = Nf4Tensor.quantize(p, pShape, cfg.nf4());
+            Nf4Tensor pq = Nf4Tensor.quantize(pName, new Tensor(p, pShape), cfg.nf4());
             pStorage = new PackedWeights(pq);
             pUsed = pq.dequantize();
         } else {
@@ -263,7 +263,8 @@ public final class LoqtLinear implements LinearLayer {
         }
         float[] w = capture.data();
         ErrorCompensation.Result init = cfg.quantize()
-                ? ErrorCompensation.run(w, out, in, pUsed, side, r, s, cfg.compensationIters(), cfg.nf4(), modulePath)
+                ? ErrorCompensation.run(w, out, in, pUsed, side, r, s, cfg.compensationIters(), cfg.nf4(),
+                        "the merged weight of " + modulePath)
                 : new ErrorCompensation.Result(null, new float[factor.numel()], 0, 0);
         // everything that can fail has run: commit
         projection = new Linear(pName.substring(0, pName.length() - ".weight".length()), pStorage, null);

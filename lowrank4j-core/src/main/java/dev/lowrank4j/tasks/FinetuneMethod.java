@@ -1,6 +1,7 @@
 package dev.lowrank4j.tasks;
 
 import dev.lowrank4j.Lowrank4jException;
+import dev.lowrank4j.adapters.QuantizedBase;
 import dev.lowrank4j.adapters.TargetModules;
 import dev.lowrank4j.adapters.loldu.LolduAdapters;
 import dev.lowrank4j.adapters.loldu.LolduConfig;
@@ -29,9 +30,10 @@ import java.util.Locale;
  * @param momentum PeriodicLoRA's momentum unloading fraction m per step (0 = off), in the
  *                 function-preserving form W += m·s·BA, B ← (1−m)·B (see {@link MomentumUnloading})
  * @param seed     seeds the adapters' initial factors; the stage re-initialisations use their own stream
+ * @param quantize base weights of the adapted layers: "none" (float32) or "nf4" (QLoRA, {@link QuantizedBase})
  */
 public record FinetuneMethod(Kind kind, int rank, double alpha, long stageLength, double momentum, TargetModules targets,
-                             long seed) {
+                             long seed, String quantize) {
     public enum Kind { FULL, LORA, PLORA, LOLDU }
 
     /**
@@ -45,6 +47,19 @@ public record FinetuneMethod(Kind kind, int rank, double alpha, long stageLength
         if (kind == Kind.PLORA && stageLength <= 0) throw new Lowrank4jException("--stage-length must be > 0, got " + stageLength);
         if (!(momentum >= 0 && momentum < 1)) throw new Lowrank4jException("--momentum must be in [0, 1), got " + momentum);
         if (!Double.isFinite(alpha)) throw new Lowrank4jException("--alpha must be a finite number, got " + alpha);
+        quantize = QuantizedBase.parse(quantize);
+        if (kind == Kind.FULL && !quantize.equals("none")) {
+            throw new Lowrank4jException("--quantize " + quantize + " needs an adapter method (lora, plora or loldu): full fine-tuning trains the base weights");
+        }
+    }
+
+    public FinetuneMethod(Kind kind, int rank, double alpha, long stageLength, double momentum, TargetModules targets, long seed) {
+        this(kind, rank, alpha, stageLength, momentum, targets, seed, "none");
+    }
+
+    /** The same method over a base quantized as {@code type} ("none" or "nf4"). */
+    public FinetuneMethod withQuantize(String type) {
+        return new FinetuneMethod(kind, rank, alpha, stageLength, momentum, targets, seed, type);
     }
 
     public static Kind parseKind(String s) {
@@ -62,7 +77,7 @@ public record FinetuneMethod(Kind kind, int rank, double alpha, long stageLength
 
     /** The same method with another seed for the adapters' streams. */
     public FinetuneMethod withSeed(long newSeed) {
-        return new FinetuneMethod(kind, rank, alpha, stageLength, momentum, targets, newSeed);
+        return new FinetuneMethod(kind, rank, alpha, stageLength, momentum, targets, newSeed, quantize);
     }
 
     public String id() {
@@ -112,6 +127,7 @@ public record FinetuneMethod(Kind kind, int rank, double alpha, long stageLength
         LolduAdapters loldu = null;
         PeriodicLora plora = null;
         List<String> modules = List.of();
+        QuantizedBase.quantize(host, targets, quantize); // QLoRA: the adapters then wrap NF4 layers
         switch (kind) {
             case FULL -> host.parameters().forEach(p -> p.setTrainable(true));
             case LORA, PLORA -> {

@@ -140,6 +140,7 @@ public final class FinetuneOutputs {
         out.put("stage_length", m.stageLength());
         out.put("momentum", m.momentum());
         out.put("targets", String.valueOf(m.targets()));
+        if (!m.quantize().equals("none")) out.put("quantize", m.quantize()); // QLoRA; absent in float runs, as before
         return out;
     }
 }
