@@ -17,7 +17,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.Map;
 
+import dev.lowrank4j.io.SafeTensors;
+import dev.lowrank4j.io.SafeTensorsFile;
+import dev.lowrank4j.io.bnb.Bnb4bitWeights;
+import dev.lowrank4j.quant.nf4.Nf4Options;
+import dev.lowrank4j.quant.nf4.Nf4Tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,6 +83,29 @@ class LoqtPretrainTest {
             double first = firstLoss(run);
             assertTrue(s.trainLoss() < first - 0.3, (q ? "loqt" : "loqt-nq") + ": " + first + " -> " + s.trainLoss());
             assertTrue(run.resolve("model").resolve(HfCheckpoint.WEIGHTS_FILE).toFile().isFile());
+            assertEquals(q, run.resolve(PretrainJob.MODEL_NF4_DIR).toFile().isDirectory(), "NF4 folder only for quantized LoQT");
+        }
+        // the NF4 folder: bitsandbytes tensors for every projection, NF4 of the plain folder's merged weight
+        Path run = tmp.resolve("rtrue");
+        Path nf4 = run.resolve(PretrainJob.MODEL_NF4_DIR);
+        Map<String, Tensor> plain = HfCheckpoint.readWeights(run.resolve("model"));
+        String name = "model.layers.0.mlp.down_proj.weight";
+        try (SafeTensorsFile f = SafeTensors.open(nf4.resolve(HfCheckpoint.WEIGHTS_FILE))) {
+            Nf4Tensor t = Bnb4bitWeights.read(f, name, 32, 64);
+            assertArrayEquals(Nf4Tensor.quantize(plain.get(name).data, new int[] {32, 64}, Nf4Options.DEFAULT).codes(), t.codes());
+            assertTrue(f.contains("model.embed_tokens.weight") && !f.contains("model.layers.0.mlp.down_proj.lora_A.weight"));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        String config = readString(nf4.resolve(HfCheckpoint.CONFIG_FILE));
+        assertTrue(config.contains("\"quantization_config\"") && config.contains("nf4"), config);
+    }
+
+    private static String readString(Path p) {
+        try {
+            return java.nio.file.Files.readString(p);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
         }
     }
 
