@@ -29,6 +29,13 @@ final class LeastSquares {
         return l / n;
     }
 
+    /** The captured float W's gradient of a layer in an update, recomputed from zero. */
+    float[] backwardGradient(LoqtLinear layer) {
+        layer.capturedWeight().zeroGrad();
+        backward(layer);
+        return layer.capturedWeight().grad().data.clone();
+    }
+
     /** Loss, with the gradients of every trainable parameter accumulated (zero them first); returns dx. */
     Tensor backward(LinearLayer layer) {
         float[] p = layer.forward(x).data;

@@ -9,6 +9,7 @@ import dev.lowrank4j.util.Rng;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -136,6 +137,27 @@ class LoqtLinearTest {
         Lowrank4jException e = assertThrows(Lowrank4jException.class,
                 () -> new LoqtLinear("m.q_proj", dense("m.q_proj", 8, 12, 1), LoqtConfig.quantized(9)));
         assertEquals("m.q_proj: LoQT needs rank <= min(out, in) = 8, got 9", e.getMessage());
+    }
+
+    @Test
+    void nonFiniteWeightsOrGradientsAreOneLineErrorsThatCommitNothing() {
+        LeastSquares data = new LeastSquares(10, 8, 12, 6);
+        LoqtLinear l = initialised(8, 12, LoqtConfig.quantized(3).withCompensation(1), data);
+        l.beginUpdate();
+        data.backward(l);
+        float[] g = l.capturedWeight().grad().data.clone();
+        l.capturedWeight().data()[5] = Float.POSITIVE_INFINITY;
+        Lowrank4jException e = assertThrows(Lowrank4jException.class, () -> l.initialize(g, TopSvd.exactJava(), 0));
+        assertTrue(e.getMessage().startsWith("cannot quantize the merged weight of m.q_proj: element 5 is Infinity"), e.getMessage());
+        assertEquals("fp32", l.weightStorage().kind(), "the failed update left the float W in place");
+        g[3] = Float.NaN;
+        l.capturedWeight().data()[5] = 0;
+        e = assertThrows(Lowrank4jException.class, () -> l.initialize(g, TopSvd.exactJava(), 0));
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertTrue(e.getMessage().contains("m.q_proj.weight gradient"), e.getMessage());
+        assertThrows(Lowrank4jException.class, () -> l.initialize(new float[7], TopSvd.exactJava(), 0), "gradient of the wrong shape");
+        l.initialize(data.backwardGradient(l), TopSvd.exactJava(), 0);
+        assertEquals("nf4", l.weightStorage().kind());
     }
 
     @Test
