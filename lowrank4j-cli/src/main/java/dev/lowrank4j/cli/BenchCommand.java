@@ -48,7 +48,7 @@ final class BenchCommand implements Runnable {
         int warmup;
         @Option(names = "--threads", description = "Worker threads (default: all cores).")
         Integer threads;
-        @Option(names = "--method", defaultValue = "full", description = "Optimizer/method: full (AdamW), lora, galore, fira (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--method", defaultValue = "full", description = "Optimizer/method: full (AdamW), lora, galore, fira, loqt, loqt-nq (LoQT merges at step 0, so the first step includes an SVD per layer) (default: ${DEFAULT-VALUE}).")
         String method;
         @Option(names = "--rank", defaultValue = "0", description = "Rank for lora/galore/fira; 0 = dim/4 (default: ${DEFAULT-VALUE}).")
         int rank;
@@ -66,7 +66,11 @@ final class BenchCommand implements Runnable {
             if (threads != null) Parallel.setThreads(threads);
             if (model != null) return vision();
             int batch = this.batch != null ? this.batch : 8;
-            PretrainMethod m = new PretrainMethod(PretrainMethod.parseKind(method), rank, updateGap, 0.25, 32, "std", svd);
+            PretrainMethod.Kind kind = PretrainMethod.parseKind(method);
+            PretrainMethod m = kind == PretrainMethod.Kind.LOQT || kind == PretrainMethod.Kind.LOQT_NQ
+                    ? PretrainMethod.loqt(kind == PretrainMethod.Kind.LOQT, rank)
+                            .withUpdateGap(Applicability.given(spec, "--update-gap") ? updateGap : null)
+                    : new PretrainMethod(kind, rank, updateGap, 0.25, 32, "std", svd);
             MethodOptions.check(spec, m.kind(), "--method " + m.id());
             if (steps < 1 || warmup < 0 || seq < 1 || batch < 1) {
                 throw new dev.lowrank4j.Lowrank4jException("--steps, --seq and --batch must be >= 1 and --warmup >= 0");

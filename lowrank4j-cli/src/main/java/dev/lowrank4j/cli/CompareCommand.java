@@ -24,10 +24,11 @@ import java.util.concurrent.Callable;
                 "  lowrank4j compare                                   # tiny model, 4 methods, a few minutes on 2 cores",
                 "  lowrank4j compare --steps 1500 --rank 16 --out runs/cmp",
                 "  lowrank4j compare --methods full,galore --lr-galore 0.02",
+                "  lowrank4j compare --methods full,galore,loqt,loqt-nq     # LoQT with its script defaults (T 100, psi 1.2, s 0.5, C 5)",
                 "", "Writes <out>/<method>/ run folders, <out>/compare.json and a self-contained <out>/report.html",
                 "with the loss curves."})
 final class CompareCommand implements Callable<Integer> {
-    @Option(names = "--methods", defaultValue = "full,lora,galore,fira", split = ",", description = "Methods to run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--methods", defaultValue = "full,lora,galore,fira", split = ",", description = "Methods to run, any of full, lora, galore, fira, loqt, loqt-nq (default: ${DEFAULT-VALUE}).")
     List<String> methods;
     @Option(names = "--preset", defaultValue = "tiny", description = "Model preset (default: ${DEFAULT-VALUE}).")
     String preset;
@@ -41,8 +42,8 @@ final class CompareCommand implements Callable<Integer> {
     Integer seq;
     @Option(names = "--rank", defaultValue = "0", description = "Rank for lora/galore/fira; 0 = dim/4 (default: ${DEFAULT-VALUE}).")
     int rank;
-    @Option(names = "--update-gap", defaultValue = "200", description = "GaLore/Fira refresh period T (default: ${DEFAULT-VALUE}).")
-    long updateGap;
+    @Option(names = "--update-gap", description = "GaLore/Fira refresh period T, LoQT first merge gap T (default: 200 for galore/fira, 100 for loqt).")
+    Long updateGap;
     @Option(names = "--scale", defaultValue = "0.25", description = "GaLore/Fira scale alpha (default: ${DEFAULT-VALUE}).")
     double scale;
     @Option(names = "--svd", defaultValue = "exact", description = "GaLore/Fira projector SVD: exact (top-r, LAPACK when the system has it, else Java) or randomized (oversampling 8, 1 power iteration; inaccurate on flat spectra) (default: ${DEFAULT-VALUE}).")
@@ -55,6 +56,10 @@ final class CompareCommand implements Callable<Integer> {
     double lrGalore;
     @Option(names = "--lr-fira", defaultValue = "1e-2", description = "Peak lr for fira (default: ${DEFAULT-VALUE}).")
     double lrFira;
+    @Option(names = "--lr-loqt", defaultValue = "1e-2", description = "Peak lr for loqt (default: ${DEFAULT-VALUE}).")
+    double lrLoqt;
+    @Option(names = "--lr-loqt-nq", defaultValue = "1e-2", description = "Peak lr for loqt-nq (default: ${DEFAULT-VALUE}).")
+    double lrLoqtNq;
     @Option(names = "--seed", defaultValue = "42", description = "Seed shared by every method (default: ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--corpus", paramLabel = "FILE", description = "Text file (default: embedded Moby Dick).")
@@ -89,18 +94,25 @@ final class CompareCommand implements Callable<Integer> {
                 case LORA -> lrLora;
                 case GALORE -> lrGalore;
                 case FIRA -> lrFira;
+                case LOQT -> lrLoqt;
+                case LOQT_NQ -> lrLoqtNq;
             };
-            entries.add(new CompareJob.Entry(new PretrainMethod(kind, rank, updateGap, scale, 32, "std", svd), lr));
+            PretrainMethod method = kind == PretrainMethod.Kind.LOQT || kind == PretrainMethod.Kind.LOQT_NQ
+                    ? PretrainMethod.loqt(kind == PretrainMethod.Kind.LOQT, rank).withUpdateGap(updateGap)
+                    : new PretrainMethod(kind, rank, updateGap != null ? updateGap : 200, scale, 32, "std", svd);
+            entries.add(new CompareJob.Entry(method, lr));
         }
         List<PretrainMethod.Kind> kinds = entries.stream().map(e -> e.method().kind()).toList();
         String context = "--methods " + String.join(",", methods);
         Applicability.onlyWhen(spec, kinds.stream().anyMatch(k -> k != PretrainMethod.Kind.FULL), context,
-                "it sets the rank of lora, galore and fira", "--rank");
+                "it sets the rank of lora, galore, fira and loqt", "--rank");
         Applicability.onlyWhen(spec, kinds.contains(PretrainMethod.Kind.GALORE) || kinds.contains(PretrainMethod.Kind.FIRA),
-                context, "galore and fira only", "--update-gap", "--scale", "--svd");
+                context, "galore and fira only", "--scale", "--svd");
+        Applicability.onlyWhen(spec, kinds.stream().anyMatch(k -> k != PretrainMethod.Kind.FULL && k != PretrainMethod.Kind.LORA),
+                context, "galore, fira and loqt only", "--update-gap");
         for (PretrainMethod.Kind k : PretrainMethod.Kind.values()) {
             Applicability.onlyWhen(spec, kinds.contains(k), context, "that method is not run",
-                    "--lr-" + k.name().toLowerCase(java.util.Locale.ROOT));
+                    "--lr-" + k.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         }
         Path dir = out != null ? out : Path.of("runs", "compare-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

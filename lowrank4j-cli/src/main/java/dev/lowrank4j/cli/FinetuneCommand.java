@@ -37,6 +37,7 @@ import java.util.concurrent.Callable;
                 "  lowrank4j finetune --model minilm --task spam --out runs/spam-lora --resume   # after a crash",
                 "  lowrank4j finetune --model minilm --task spam --method plora --stage-length 100 --momentum 0.1",
                 "  lowrank4j finetune --model minilm --task spam --method loldu --rank 64 --epochs 2",
+                "  lowrank4j finetune --model minilm --task spam --method lora --quantize nf4     # QLoRA: NF4 base",
                 "  lowrank4j finetune --model runs/pretrain-tiny-X --text other.txt --method plora --stage-length 100",
                 "  scripts/fetch-data.sh sotu; lowrank4j finetune --model runs/pretrain-default --text sotu --method lora",
                 "  lowrank4j finetune --model minilm --task spam --method lora --sweep lr=5e-4,1e-3,2e-3 --seeds 1,2,3 --out runs/study-lora",
@@ -102,6 +103,8 @@ final class FinetuneCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint (same options).")
     boolean resume;
+    @Option(names = "--quantize", defaultValue = "none", description = "Base weights of the adapted layers: none (float32) or nf4 (QLoRA: NF4, blocks of 64, fused kernels) (default: ${DEFAULT-VALUE}).")
+    String quantize;
     @Option(names = "--threads", description = "Worker threads (default: all cores).")
     Integer threads;
     @Option(names = "--spark", paramLabel = "MASTER", description = "Not available for finetune yet: data-parallel training exists for pretrain (docs/DISTRIBUTED.md).")
@@ -163,7 +166,7 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         FinetuneOptions.Builder b = FinetuneOptions.builder(kind).rank(rank).stageLength(stageLength).momentum(momentum)
                 .lolduInit(init).trainSigma(trainSigma).targets(targetsOr(FinetuneOptions.DEFAULT_TARGETS)).epochs(epochs).batchSize(batch).maxTokens(maxTokens)
-                .seed(seed).trainLimit(trainLimit).out(dir).resume(resume);
+                .seed(seed).trainLimit(trainLimit).out(dir).resume(resume).quantize(quantize);
         if (alpha != null) b.alpha(alpha);
         if (lr != null) b.lr(lr);
         if (steps != null) b.maxSteps(steps);
@@ -190,7 +193,7 @@ final class FinetuneCommand implements Callable<Integer> {
         if (text == null) throw new Lowrank4jException("--text FILE is required to fine-tune a LLaMA");
         double a = alpha != null ? alpha : FinetuneMethod.defaultAlpha(kind, rank);
         FinetuneMethod m = new FinetuneMethod(kind, rank, a, stageLength, momentum, targetsOr(PretrainMethod.LLAMA_LINEARS), seed,
-                init, trainSigma);
+                init, trainSigma, quantize);
         if (steps != null && (steps < 1 || steps > Integer.MAX_VALUE)) throw new Lowrank4jException("--steps must be in [1, 2^31), got " + steps);
         int s = steps != null ? steps.intValue() : 300;
         TrainConfig train = TrainConfig.builder().steps(s).batch(batch).seq(seq).lr(lr != null ? lr : CausalFinetuneJob.defaultLr(kind))

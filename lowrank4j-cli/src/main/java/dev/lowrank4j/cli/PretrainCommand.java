@@ -3,6 +3,7 @@ package dev.lowrank4j.cli;
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.kernels.Gemm;
 import dev.lowrank4j.kernels.Parallel;
+import dev.lowrank4j.loqt.LoqtConfig;
 import dev.lowrank4j.tasks.ModelShape;
 import dev.lowrank4j.tasks.PretrainJob;
 import dev.lowrank4j.tasks.PretrainMethod;
@@ -36,6 +37,8 @@ import java.util.stream.Stream;
                 "  lowrank4j pretrain --corpus my.txt --dim 256 --layers 6 --heads 8 --hidden 688",
                 "  lowrank4j pretrain --method galore --rank 32 --update-gap 200 --scale 0.25 --lr 0.01",
                 "  lowrank4j pretrain --spark local[2] --method galore --clip 0  # 2 data-parallel replicas (docs/DISTRIBUTED.md)",
+                "  lowrank4j pretrain --method loqt --rank 32 --lora-alpha 0.5 --update-gap 100 --increment 1.2 --compensation-iters 5 --lr 0.01",
+                "  lowrank4j pretrain --method loqt-nq --rank 32 --lr 0.01                # LoQT without quantization",
                 "", "The run folder holds run_config.json, metrics.jsonl, checkpoints/step-*/ (a Hugging Face",
                 "model folder plus optimizer and trainer state) and summary.json."})
 final class PretrainCommand implements Callable<Integer> {
@@ -49,16 +52,24 @@ final class PretrainCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--resume", description = "Continue the run in --out (default: the newest runs/pretrain-*) from its last checkpoint.")
     boolean resume;
-    @Option(names = "--method", defaultValue = "full", description = "How the attention/MLP weights train: full (AdamW), lora (adapter on frozen weights), galore, fira (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", defaultValue = "full", description = "How the attention/MLP weights train: full (AdamW), lora (adapter on frozen weights), galore, fira, loqt (NF4 W plus s*B*P from gradient SVDs, merged on an exponential schedule), loqt-nq (LoQT without quantization) (default: ${DEFAULT-VALUE}).")
     String method;
-    @Option(names = "--rank", defaultValue = "0", description = "LoRA rank or GaLore/Fira projection rank; 0 = dim/4 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rank", defaultValue = "0", description = "LoRA rank, GaLore/Fira projection rank or LoQT rank r; 0 = dim/4 (default: ${DEFAULT-VALUE}).")
     int rank;
-    @Option(names = "--update-gap", defaultValue = "200", description = "GaLore/Fira projector refresh period T in steps (default: ${DEFAULT-VALUE}).")
-    long updateGap;
+    @Option(names = "--update-gap", description = "GaLore/Fira projector refresh period T in steps (default 200); LoQT's first merge gap T (default 100).")
+    Long updateGap;
     @Option(names = "--scale", defaultValue = "0.25", description = "GaLore/Fira scale alpha (default: ${DEFAULT-VALUE}).")
     double scale;
-    @Option(names = "--lora-alpha", defaultValue = "32", description = "LoRA alpha; scaling = alpha/rank (default: ${DEFAULT-VALUE}).")
-    double loraAlpha;
+    @Option(names = "--lora-alpha", description = "LoRA alpha, scaling = alpha/rank (default 32); LoQT's s, used directly (default 0.5).")
+    Double loraAlpha;
+    @Option(names = "--increment", defaultValue = "1.2", description = "LoQT: gaps grow as T + floor(psi^k); below 1 gives fixed gaps T (default: ${DEFAULT-VALUE}).")
+    double increment;
+    @Option(names = "--compensation-iters", defaultValue = "5", description = "LoQT: error-compensation iterations C; 0 starts B at zero (default: ${DEFAULT-VALUE}).")
+    int compensationIters;
+    @Option(names = "--quantize-projection", arity = "0..1", fallbackValue = "true", description = "LoQT: P in NF4 too; --quantize-projection false keeps it float32 (default: true).")
+    Boolean quantizeProjection;
+    @Option(names = "--reset-adapter-state", description = "LoQT: zero B's Adam moments at every merge (the authors carry them over).")
+    boolean resetAdapterState;
     @Option(names = "--proj-type", defaultValue = "std", description = "GaLore projection side: std, reverse_std, left, right, full (default: ${DEFAULT-VALUE}).")
     String projType;
     @Option(names = "--svd", defaultValue = "exact", description = "GaLore/Fira projector SVD: exact (top-r, LAPACK when the system has it, else Java) or randomized (oversampling 8, 1 power iteration; inaccurate on flat spectra) (default: ${DEFAULT-VALUE}).")
@@ -117,7 +128,12 @@ final class PretrainCommand implements Callable<Integer> {
         if (checkpointEvery != null) b.checkpointEvery(checkpointEvery);
         TrainConfig train = b.build();
         Path runDir = out != null ? out : (resume ? newestRun() : defaultRunDir(p));
-        PretrainMethod m = new PretrainMethod(PretrainMethod.parseKind(method), rank, updateGap, scale, loraAlpha, projType, svd);
+        PretrainMethod.Kind kind = PretrainMethod.parseKind(method);
+        boolean loqt = kind == PretrainMethod.Kind.LOQT || kind == PretrainMethod.Kind.LOQT_NQ;
+        PretrainMethod m = new PretrainMethod(kind, rank, updateGap != null ? updateGap : loqt ? LoqtConfig.DEFAULT_GAP : 200,
+                scale, loraAlpha != null ? loraAlpha : loqt ? LoqtConfig.DEFAULT_ALPHA : 32, projType, svd, increment,
+                kind == PretrainMethod.Kind.LOQT_NQ ? 0 : compensationIters,
+                kind == PretrainMethod.Kind.LOQT && (quantizeProjection == null || quantizeProjection), resetAdapterState);
         MethodOptions.check(spec, m.kind(), "--method " + m.id());
         PretrainJob.Options options = new PretrainJob.Options(shape, train, m, corpus, runDir, resume, steps != null);
         if (resume) {
@@ -142,7 +158,7 @@ final class PretrainCommand implements Callable<Integer> {
         System.out.println("memory by category:");
         System.out.print(sum.memory().format());
         System.out.println("summary: " + runDir.resolve("summary.json"));
-        System.out.println("model (Hugging Face layout, any LoRA merged): "
+        System.out.println("model (Hugging Face layout, any LoRA or LoQT adapter merged): "
                 + runDir.resolve(PretrainJob.MODEL_DIR));
         System.out.println("last checkpoint (for --resume): " + sum.finalCheckpoint());
         return 0;

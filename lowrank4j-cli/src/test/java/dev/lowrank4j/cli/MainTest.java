@@ -141,9 +141,9 @@ class MainTest {
     void optionsThatDoNotApplyAreRefusedNotIgnored(@TempDir Path tmp) {
         String out = tmp.resolve("r").toString();
         assertOneLineError(run("pretrain", "--method", "full", "--rank", "8", "--out", out), 1,
-                "--rank does nothing with --method full (it sets the rank of lora, galore and fira)");
+                "--rank does nothing with --method full (it sets the rank of lora, galore, fira and loqt)");
         assertOneLineError(run("pretrain", "--method", "lora", "--update-gap", "50", "--svd", "randomized", "--out", out), 1,
-                "--update-gap, --svd do nothing with --method lora (galore and fira only)");
+                "--update-gap, --svd do nothing with --method lora (galore, fira and loqt only)");
         assertOneLineError(run("bench", "step", "--method", "galore", "--lora-alpha", "8"), 2, "--lora-alpha");
         assertOneLineError(run("compare", "--methods", "full,lora", "--lr-galore", "0.01", "--out", out), 1,
                 "--lr-galore does nothing with --methods full,lora (that method is not run)");

@@ -13,7 +13,9 @@ public enum MemoryMethod {
     FULL("full", "mn", "mn", "2mn"),
     GALORE("galore", "mn", "mn", "mr + 2nr"),
     FIRA("fira", "mn", "mn", "mr + 2nr + 1"),
-    LORA("lora", "mn + mr + nr", "mr + nr", "2mr + 2nr");
+    LORA("lora", "mn + mr + nr", "mr + nr", "2mr + 2nr"),
+    /** LoQT (paper Table 3): mn and mr are NF4; {@code memory --method loqt} prints its byte ledger. */
+    LOQT("loqt", "mn + mr + nr (mn and mr in NF4)", "nr", "2nr");
 
     public final String key;
     public final String weightsFormula, gradientsFormula, optimizerFormula;

@@ -38,6 +38,7 @@ public final class OptimizerMemory {
                 case GALORE -> c.plus(n, n, s * rank + 2 * l * rank);
                 case FIRA -> c.plus(n, n, s * rank + 2 * l * rank + 1);
                 case LORA -> c.plus(n + adapter, adapter, 2 * adapter);
+                case LOQT -> c.plus(n + adapter, l * rank, 2 * l * rank); // elements; NF4 bytes in loqt.LoqtMemory
                 case FULL -> throw new AssertionError("handled above");
             };
         }

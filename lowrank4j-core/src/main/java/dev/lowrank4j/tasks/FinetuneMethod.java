@@ -1,6 +1,7 @@
 package dev.lowrank4j.tasks;
 
 import dev.lowrank4j.Lowrank4jException;
+import dev.lowrank4j.adapters.QuantizedBase;
 import dev.lowrank4j.adapters.TargetModules;
 import dev.lowrank4j.adapters.loldu.LolduAdapters;
 import dev.lowrank4j.adapters.loldu.LolduConfig;
@@ -31,9 +32,10 @@ import java.util.Locale;
  * @param seed     seeds the adapters' initial factors; the stage re-initialisations use their own stream
  * @param lolduInit LoLDU's starting z (ignored by the other methods)
  * @param trainSigma LoLDU: σ trains beside z (r + 1 parameters per layer, as the paper counts)
+ * @param quantize base weights of the adapted layers: "none" (float32) or "nf4" (QLoRA, {@link QuantizedBase})
  */
 public record FinetuneMethod(Kind kind, int rank, double alpha, long stageLength, double momentum, TargetModules targets,
-                             long seed, LolduInit lolduInit, boolean trainSigma) {
+                             long seed, LolduInit lolduInit, boolean trainSigma, String quantize) {
     public enum Kind { FULL, LORA, PLORA, LOLDU }
 
     /**
@@ -48,11 +50,32 @@ public record FinetuneMethod(Kind kind, int rank, double alpha, long stageLength
         if (!(momentum >= 0 && momentum < 1)) throw new Lowrank4jException("--momentum must be in [0, 1), got " + momentum);
         if (!Double.isFinite(alpha)) throw new Lowrank4jException("--alpha must be a finite number, got " + alpha);
         if (lolduInit == null) throw new IllegalArgumentException("lolduInit must not be null");
+        quantize = QuantizedBase.parse(quantize);
+        if (kind == Kind.FULL && !quantize.equals("none")) {
+            throw new Lowrank4jException("--quantize " + quantize + " needs an adapter method (lora, plora or loldu): full fine-tuning trains the base weights");
+        }
     }
 
-    /** LoLDU (if chosen) with the code's default init, z = D_r, and σ frozen. */
+    /** LoLDU (if chosen) with the code's default init, z = D_r, and σ frozen; float32 base. */
     public FinetuneMethod(Kind kind, int rank, double alpha, long stageLength, double momentum, TargetModules targets, long seed) {
-        this(kind, rank, alpha, stageLength, momentum, targets, seed, LolduInit.LU, false);
+        this(kind, rank, alpha, stageLength, momentum, targets, seed, LolduInit.LU, false, "none");
+    }
+
+    /** As the seven-argument form, over a base quantized as {@code quantize} ("none" or "nf4"). */
+    public FinetuneMethod(Kind kind, int rank, double alpha, long stageLength, double momentum, TargetModules targets, long seed,
+                          String quantize) {
+        this(kind, rank, alpha, stageLength, momentum, targets, seed, LolduInit.LU, false, quantize);
+    }
+
+    /** With LoLDU's init and σ choice; float32 base. */
+    public FinetuneMethod(Kind kind, int rank, double alpha, long stageLength, double momentum, TargetModules targets, long seed,
+                          LolduInit lolduInit, boolean trainSigma) {
+        this(kind, rank, alpha, stageLength, momentum, targets, seed, lolduInit, trainSigma, "none");
+    }
+
+    /** The same method over a base quantized as {@code type} ("none" or "nf4"). */
+    public FinetuneMethod withQuantize(String type) {
+        return new FinetuneMethod(kind, rank, alpha, stageLength, momentum, targets, seed, lolduInit, trainSigma, type);
     }
 
     public static Kind parseKind(String s) {
@@ -74,7 +97,7 @@ public record FinetuneMethod(Kind kind, int rank, double alpha, long stageLength
 
     /** The same method with another seed for the adapters' streams. */
     public FinetuneMethod withSeed(long newSeed) {
-        return new FinetuneMethod(kind, rank, alpha, stageLength, momentum, targets, newSeed, lolduInit, trainSigma);
+        return new FinetuneMethod(kind, rank, alpha, stageLength, momentum, targets, newSeed, lolduInit, trainSigma, quantize);
     }
 
     public String id() {
@@ -124,6 +147,7 @@ public record FinetuneMethod(Kind kind, int rank, double alpha, long stageLength
         LolduAdapters loldu = null;
         PeriodicLora plora = null;
         List<String> modules = List.of();
+        QuantizedBase.quantize(host, targets, quantize); // QLoRA: the adapters then wrap NF4 layers
         switch (kind) {
             case FULL -> host.parameters().forEach(p -> p.setTrainable(true));
             case LORA, PLORA -> {

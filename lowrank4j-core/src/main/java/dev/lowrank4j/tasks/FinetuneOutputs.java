@@ -144,6 +144,7 @@ public final class FinetuneOutputs {
             out.put("loldu_init", m.lolduInit().id());
             out.put("train_sigma", m.trainSigma());
         }
+        if (!m.quantize().equals("none")) out.put("quantize", m.quantize()); // QLoRA; absent in float runs, as before
         return out;
     }
 }

@@ -8,6 +8,8 @@ import dev.lowrank4j.data.TokenDataset;
 import dev.lowrank4j.models.llama.LlamaConfig;
 import dev.lowrank4j.adapters.lora.LoraAdapters;
 import dev.lowrank4j.io.HfCheckpoint;
+import dev.lowrank4j.loqt.LoqtAdapters;
+import dev.lowrank4j.loqt.Nf4Export;
 import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.train.Checkpoints;
 import dev.lowrank4j.train.Replica;
@@ -79,6 +81,10 @@ public final class PretrainJob {
             train = o.stepsGiven() ? saved.train().withSteps(Math.max(saved.train().steps(), o.train().steps())) : saved.train();
             corpusPath = saved.corpus();
             corpusName = corpusPath == null ? Corpus.EMBEDDED_NAME : corpusPath.toString();
+            if (method.isLoqt()) {
+                throw new Lowrank4jException(runDir + ": resuming a " + method.id() + " run is not supported yet "
+                        + "(checkpoints do not hold the NF4 weights and projections); start a new run");
+            }
         } else if (replica.leader() && Checkpoints.latest(runDir).isPresent()) {
             throw new Lowrank4jException(runDir + " already holds a run; add --resume to continue it or choose another --out");
         }
@@ -118,14 +124,23 @@ public final class PretrainJob {
                 p.method().id(), p.corpusName(), summary.steps(), summary.metric(CausalLm.VAL_LOSS),
                 summary.metric(CausalLm.VAL_PERPLEXITY), summary.unitsPerSecond()), "nats per token", summary);
         exportModel(o.out().resolve(MODEL_DIR), p.model(), p.lora());
+        if (p.method().kind() == PretrainMethod.Kind.LOQT) {
+            Nf4Export.save(o.out().resolve(MODEL_NF4_DIR), p.model().config(), LoqtAdapters.find(p.model()));
+        }
         return summary;
     }
 
     /** The run's final model as a plain Hugging Face folder: what forward and finetune load from a run. */
     public static final String MODEL_DIR = "model";
+    /** LoQT's final model as a bitsandbytes 4-bit folder (NF4 projections), beside the plain one. */
+    public static final String MODEL_NF4_DIR = "model-nf4";
 
     /** Writes a plain HF folder; LoRA factors are merged in and left out, so transformers can load it. */
     public static void exportModel(Path dir, LlamaModel model, LoraAdapters lora) {
+        if (LoqtAdapters.present(model)) {
+            HfCheckpoint.save(dir, model.config(), LoqtAdapters.find(model).mergedWeights());
+            return;
+        }
         HfCheckpoint.save(dir, model.config(), FinetuneOutputs.mergedWeights(model.parameters(), lora, null));
     }
 

@@ -117,6 +117,7 @@ public record FinetuneOptions(FinetuneMethod method, double lr, int epochs, long
         private boolean trainSigma;
         private Path dataDir, out;
         private boolean resume;
+        private String quantize = "none";
 
         private Builder(FinetuneMethod.Kind kind) {
             this.kind = kind;
@@ -147,10 +148,12 @@ public record FinetuneOptions(FinetuneMethod method, double lr, int epochs, long
         public Builder dataDir(Path v) { dataDir = v; return this; }
         public Builder out(Path v) { out = v; return this; }
         public Builder resume(boolean v) { resume = v; return this; }
+        /** QLoRA: "nf4" stores the adapted base layers in NF4 (default "none"). */
+        public Builder quantize(String v) { quantize = v; return this; }
 
         public FinetuneOptions build() {
             FinetuneMethod m = new FinetuneMethod(kind, rank, alpha != null ? alpha : FinetuneMethod.defaultAlpha(kind, rank),
-                    stageLength, momentum, targets, seed, lolduInit, trainSigma);
+                    stageLength, momentum, targets, seed, lolduInit, trainSigma, quantize);
             return new FinetuneOptions(m, lr != null ? lr : defaultLr(kind), epochs, maxSteps, batchSize, evalBatchSize,
                     maxTokens, seed, trainLimit, warmupRatio, weightDecay, clipNorm, testFraction, valFraction, logEvery, dataDir, out,
                     resume);

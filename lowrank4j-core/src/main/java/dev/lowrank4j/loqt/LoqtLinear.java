@@ -1,0 +1,284 @@
+package dev.lowrank4j.loqt;
+
+import dev.lowrank4j.Lowrank4jException;
+import dev.lowrank4j.linalg.SingularTriplets;
+import dev.lowrank4j.linalg.TopSvd;
+import dev.lowrank4j.nn.Buffers;
+import dev.lowrank4j.nn.Linear;
+import dev.lowrank4j.nn.LinearLayer;
+import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.nn.storage.DenseWeights;
+import dev.lowrank4j.nn.storage.WeightStorage;
+import dev.lowrank4j.quant.PackedWeights;
+import dev.lowrank4j.quant.nf4.Nf4Tensor;
+import dev.lowrank4j.tensor.Accounted;
+import dev.lowrank4j.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A LoQT layer (ALGORITHMS §4a): {@code y = W_q(x) + s·B(P(x))}, W in NF4 (or float32 for
+ * LoQT-nq), P a frozen projection from the gradient's SVD (optionally NF4), B trainable, s used
+ * directly. Which factor trains follows the shape ({@link LoqtSide}); the adapter path is two
+ * ordinary {@link Linear}s over their own storages, so the fused NF4 kernels serve W and P alike.
+ *
+ * <p>At an update step the layer goes through {@link #beginUpdate()} (W ← deq W + s·B·P as a
+ * float32 parameter that collects the full gradient, the adapter switched off: the same function)
+ * and {@link #finishUpdate} (P and B from that gradient, W re-quantized with error compensation,
+ * the float copy and its gradient dropped). Before its first update the layer is the plain dense
+ * layer it replaced.
+ *
+ * <p>Names follow the authors' LoraLinear: {@code <path>.lora_A.weight} [r, in] and
+ * {@code <path>.lora_B.weight} [out, r]; which of them is P depends on the side.
+ */
+public final class LoqtLinear implements LinearLayer {
+    private final String modulePath;
+    private final Linear base;
+    private final LoqtConfig cfg;
+    private final LoqtSide side;
+    private final int in, out, r;
+    private final float s;
+    private final Parameter factor;          // B [out, r] (left) or A [r, in] (right): trains
+    private final Linear factorLayer;
+    private final Parameter denseWeight;     // LoQT-nq: the float W; null when W is quantized
+    private Linear projection;               // P, over dense or NF4 storage; null before the first update
+    private Parameter capture;               // the float W collecting the gradient during an update
+    private boolean adapterActive;
+    private ErrorCompensation.Result lastInit;
+
+    private Tensor output, scaledDy, inputGrad;
+
+    /** Wraps {@code base} (a dense layer); its weight becomes frozen, the adapter starts inactive. */
+    public LoqtLinear(String modulePath, Linear base, LoqtConfig cfg) {
+        this.modulePath = modulePath;
+        this.base = base;
+        this.cfg = cfg;
+        this.in = base.inFeatures();
+        this.out = base.outFeatures();
+        this.r = cfg.rank();
+        if (r > Math.min(in, out)) {
+            throw new Lowrank4jException(modulePath + ": LoQT needs rank <= min(out, in) = " + Math.min(in, out) + ", got " + r);
+        }
+        if (base.storage().parameter() == null) {
+            throw new Lowrank4jException(modulePath + ": LoQT starts from a float32 layer, this one is stored as " + base.storage().kind());
+        }
+        this.s = (float) cfg.alpha();
+        this.side = LoqtSide.of(in, out);
+        base.storage().parameter().setTrainable(false);
+        this.denseWeight = cfg.quantize() ? null : base.storage().parameter();
+        this.factor = side == LoqtSide.LEFT
+                ? new Parameter(modulePath + ".lora_B.weight", Tensor.zeros(out, r))
+                : new Parameter(modulePath + ".lora_A.weight", Tensor.zeros(r, in));
+        this.factorLayer = new Linear(factor);
+    }
+
+    public String modulePath() {
+        return modulePath;
+    }
+
+    public LoqtConfig config() {
+        return cfg;
+    }
+
+    public LoqtSide side() {
+        return side;
+    }
+
+    public int rank() {
+        return r;
+    }
+
+    public float scaling() {
+        return s;
+    }
+
+    /** The trainable factor: B [out, r] (left) or A [r, in] (right). */
+    public Parameter factor() {
+        return factor;
+    }
+
+    /** Whether P and B exist (after the first update). */
+    public boolean initialized() {
+        return projection != null;
+    }
+
+    /** P as the forward uses it (dequantized when stored in NF4): [r, in] left, [out, r] right. */
+    public float[] projection() {
+        return projection == null ? null : projection.storage().dequantize().data;
+    }
+
+    /** How W is held now ("fp32" or "nf4"). */
+    public WeightStorage weightStorage() {
+        return base.storage();
+    }
+
+    /** The compensation of the latest re-initialisation (errors with and without B), null before the first. */
+    public ErrorCompensation.Result lastInit() {
+        return lastInit;
+    }
+
+    @Override
+    public int inFeatures() {
+        return in;
+    }
+
+    @Override
+    public int outFeatures() {
+        return out;
+    }
+
+    /** W (when it is a float parameter) and any bias, then lora_A, then lora_B (P among them when dense). */
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> ps = new ArrayList<>(base.parameters());
+        Parameter p = projection == null ? null : projection.storage().parameter();
+        if (side == LoqtSide.LEFT) {
+            if (p != null) ps.add(p);
+            ps.add(factor);
+        } else {
+            ps.add(factor);
+            if (p != null) ps.add(p);
+        }
+        return List.copyOf(ps);
+    }
+
+    /** The NF4 weight ({@code weight}) and an NF4 P ({@code lora_A.weight} or {@code lora_B.weight}). */
+    @Override
+    public Map<String, ? extends Accounted> buffers() {
+        Map<String, Accounted> m = new LinkedHashMap<>(base.buffers());
+        if (projection != null) {
+            String name = side == LoqtSide.LEFT ? "lora_A.weight" : "lora_B.weight";
+            projection.storage().buffers().forEach((k, v) -> m.put(name + k.substring("weight".length()), v));
+        }
+        return m;
+    }
+
+    // ---------------------------------------------------------------- passes
+
+    private Linear first() {
+        return side == LoqtSide.LEFT ? projection : factorLayer;
+    }
+
+    private Linear second() {
+        return side == LoqtSide.LEFT ? factorLayer : projection;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        Tensor y = base.forward(x);
+        if (!adapterActive) return y;
+        Tensor z = second().forward(first().forward(x));
+        output = Buffers.matrix(output, y.dim(0), out);
+        float[] o = output.data, a = y.data, b = z.data;
+        for (int i = 0; i < o.length; i++) o[i] = a[i] + s * b[i];
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy) {
+        Tensor dx = base.backward(dy);
+        if (!adapterActive) return dx;
+        scaledDy = Buffers.matrix(scaledDy, dy.dim(0), out);
+        float[] sd = scaledDy.data, d = dy.data;
+        for (int i = 0; i < sd.length; i++) sd[i] = s * d[i];
+        Tensor dxa = first().backward(second().backward(scaledDy));
+        inputGrad = Buffers.matrix(inputGrad, dx.dim(0), in);
+        float[] g = inputGrad.data, a = dx.data, b = dxa.data;
+        for (int i = 0; i < g.length; i++) g[i] = a[i] + b[i];
+        return inputGrad;
+    }
+
+    @Override
+    public long activationBytes() {
+        long bytes = base.activationBytes() + Buffers.bytes(output);
+        if (adapterActive) bytes += factorLayer.activationBytes() + projection.activationBytes();
+        return bytes;
+    }
+
+    // ---------------------------------------------------------------- merge and re-initialisation
+
+    /** W_eff = deq(W) + s·B·P as a new float array [out, in] (the layer is unchanged). */
+    public float[] mergedWeight() {
+        float[] w = base.storage().dequantize().data.clone();
+        if (adapterActive) ErrorCompensation.addProduct(w, out, in, projection(), factor.data(), side, r, s);
+        return w;
+    }
+
+    /**
+     * Merges the adapter into a float32 W that collects the full gradient from the next backward;
+     * the layer computes the same function, now without the adapter path.
+     */
+    public void beginUpdate() {
+        if (capture != null) throw new IllegalStateException(modulePath + ": an update is already in progress");
+        float[] merged = mergedWeight();
+        if (denseWeight != null) {
+            System.arraycopy(merged, 0, denseWeight.data(), 0, merged.length);
+            capture = denseWeight;
+        } else {
+            capture = new Parameter(modulePath + ".weight", new Tensor(merged, out, in));
+            base.setStorage(new DenseWeights(capture));
+        }
+        capture.setTrainable(true);
+        adapterActive = false;
+    }
+
+    /** The float W of the update in progress (its gradient is the full ∂L/∂W), null outside an update. */
+    public Parameter capturedWeight() {
+        return capture;
+    }
+
+    /**
+     * Ends the update: P from the top-r SVD of the gradient collected since {@link #beginUpdate()},
+     * optionally NF4; W re-quantized with C compensation iterations and B set from them (0 without
+     * quantization or with C = 0). B's values are overwritten in place, so an optimizer keeps its
+     * state for it.
+     */
+    public void finishUpdate(TopSvd svd, long seed) {
+        if (capture == null) throw new IllegalStateException(modulePath + ": finishUpdate without beginUpdate");
+        initialize(capture.grad().data, svd, seed);
+    }
+
+    /** {@link #finishUpdate} with a given gradient G [out, in] of the merged W (tests and benchmarks). */
+    public void initialize(float[] gradient, TopSvd svd, long seed) {
+        if (capture == null) throw new IllegalStateException(modulePath + ": initialize without beginUpdate");
+        if (gradient.length != in * out) {
+            throw new Lowrank4jException(modulePath + ": gradient has " + gradient.length + " values, the weight " + out + "x" + in);
+        }
+        SingularTriplets t = svd.top(gradient, out, in, r, seed, modulePath + ".weight gradient");
+        float[] p = side == LoqtSide.LEFT ? t.vt() : t.u(); // top right singular vectors as rows, or top left ones as columns
+        int[] pShape = side == LoqtSide.LEFT ? new int[] {r, in} : new int[] {out, r};
+        String pName = modulePath + (side == LoqtSide.LEFT ? ".lora_A.weight" : ".lora_B.weight");
+        WeightStorage pStorage;
+        float[] pUsed;
+        if (cfg.quantizeProjection()) {
+            Nf4Tensor pq = Nf4Tensor.quantize(pName, new Tensor(p, pShape), cfg.nf4());
+            pStorage = new PackedWeights(pq);
+            pUsed = pq.dequantize();
+        } else {
+            pStorage = new DenseWeights(Parameter.frozen(pName, new Tensor(p, pShape)));
+            pUsed = p;
+        }
+        float[] w = capture.data();
+        ErrorCompensation.Result init = cfg.quantize()
+                ? ErrorCompensation.run(w, out, in, pUsed, side, r, s, cfg.compensationIters(), cfg.nf4(),
+                        "the merged weight of " + modulePath)
+                : new ErrorCompensation.Result(null, new float[factor.numel()], 0, 0);
+        // everything that can fail has run: commit
+        projection = new Linear(pName.substring(0, pName.length() - ".weight".length()), pStorage, null);
+        System.arraycopy(init.factor(), 0, factor.data(), 0, init.factor().length);
+        if (cfg.quantize()) base.setStorage(new PackedWeights(init.quantized()));
+        capture.setTrainable(false);
+        capture = null;
+        lastInit = init;
+        adapterActive = true;
+    }
+
+    @Override
+    public String toString() {
+        return "LoqtLinear(" + modulePath + ", in=" + in + ", out=" + out + ", r=" + r + ", s=" + s + ", " + side
+                + ", W " + base.storage().kind() + ")";
+    }
+}
