@@ -3,44 +3,20 @@ package dev.lowrank4j.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static dev.lowrank4j.cli.CliRun.assertOneLineError;
+import static dev.lowrank4j.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** pretrain/compare/memory with --method loqt and loqt-nq, as a user types them. */
 class LoqtCommandsTest {
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.commandLine().execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    private static void assertOneLineError(Run r, String fragment) {
-        assertEquals(1, r.code(), r.err());
-        String[] lines = r.err().strip().split("\n");
-        assertTrue(lines[0].startsWith("error: ") && lines[0].contains(fragment), r.err());
-        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
-    }
-
     @Test
     void memoryJsonPutsNf4BytesInTheirOwnEntry() {
-        Run r = run("memory", "--config", "60m", "--method", "loqt", "--rank", "128", "--json");
+        CliRun r = run("memory", "--config", "60m", "--method", "loqt", "--rank", "128", "--json");
         assertEquals(0, r.code(), r.err());
         // targeted W: 8·(4·512² + 3·512·1376) values, P: 8·7·512·128, each 0.5 B + 4 B per 64 values
         long w = 8L * (4 * 512 * 512 + 3 * 512 * 1376), p = 8L * 7 * 512 * 128;
@@ -49,14 +25,14 @@ class LoqtCommandsTest {
         // B (longer side × r) plus the plain-Adam embeddings, norms, head; gradients in bf16
         long b = 8L * (4 * 512 + 3 * 1376) * 128, rest = 2L * 32000 * 512 + 17 * 512;
         assertTrue(r.out().contains("\"gradients\":" + 2 * (b + rest)), r.out());
-        Run text = run("memory", "--config", "7b", "--method", "loqt", "--rank", "1024");
+        CliRun text = run("memory", "--config", "7b", "--method", "loqt", "--rank", "1024");
         assertTrue(text.out().contains("quantized_weights") && text.out().contains("full AdamW"), text.out());
     }
 
     @Test
     void loqtPretrainRunsAndWritesAPlainModel(@TempDir Path tmp) {
         Path dir = tmp.resolve("run");
-        Run r = run("pretrain", "--preset", "debug", "--steps", "3", "--method", "loqt", "--rank", "4", "--update-gap", "2",
+        CliRun r = run("pretrain", "--preset", "debug", "--steps", "3", "--method", "loqt", "--rank", "4", "--update-gap", "2",
                 "--compensation-iters", "2", "--out", dir.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("quantized_weights") || r.out().contains("quantized weights"), r.out());
@@ -80,7 +56,7 @@ class LoqtCommandsTest {
 
     @Test
     void compareRunsBothLoqtRows(@TempDir Path tmp) {
-        Run r = run("compare", "--preset", "debug", "--methods", "loqt,loqt-nq", "--steps", "2", "--rank", "4",
+        CliRun r = run("compare", "--preset", "debug", "--methods", "loqt,loqt-nq", "--steps", "2", "--rank", "4",
                 "--out", tmp.resolve("c").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("loqt-nq") && r.out().lines().anyMatch(l -> l.startsWith("loqt ")), r.out());

@@ -3,47 +3,16 @@ package dev.lowrank4j.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static dev.lowrank4j.cli.CliRun.assertOneLineError;
+import static dev.lowrank4j.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command line as a user meets it: exit codes, one-line errors, runs that write their files. */
 class MainTest {
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        return run(Main::commandLine, args);
-    }
-
-    /** The command line is built after the streams are redirected: picocli binds them when it is created. */
-    private static Run run(java.util.function.Supplier<picocli.CommandLine> cl, String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = cl.get().execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    private static void assertOneLineError(Run r, int code, String fragment) {
-        assertEquals(code, r.code(), r.err());
-        String[] lines = r.err().strip().split("\n");
-        assertTrue(lines[0].startsWith("error: "), r.err());
-        assertTrue(lines[0].contains(fragment), r.err());
-        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
-    }
-
     @Test
     void unknownOptionIsAUsageError() {
         assertOneLineError(run("pretrain", "--stepz", "3"), 2, "--stepz");
@@ -68,7 +37,7 @@ class MainTest {
 
     @Test
     void galorePretrainRuns(@TempDir Path tmp) {
-        Run r = run("pretrain", "--preset", "debug", "--method", "fira", "--rank", "4", "--update-gap", "2", "--steps", "3",
+        CliRun r = run("pretrain", "--preset", "debug", "--method", "fira", "--rank", "4", "--update-gap", "2", "--steps", "3",
                 "--out", tmp.resolve("r").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("method fira"), r.out());
@@ -102,7 +71,7 @@ class MainTest {
 
     @Test
     void helpShowsExamples() {
-        Run r = run("pretrain", "--help");
+        CliRun r = run("pretrain", "--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("Examples:"));
         assertTrue(r.out().contains("(default: tiny)"), r.out());
@@ -111,7 +80,7 @@ class MainTest {
     @Test
     void aShortPretrainWritesItsRunFolderAndResumes(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("run");
-        Run r = run("pretrain", "--preset", "debug", "--steps", "4", "--out", dir.toString());
+        CliRun r = run("pretrain", "--preset", "debug", "--steps", "4", "--out", dir.toString());
         assertEquals(0, r.code(), r.err());
         for (String f : new String[] {"run_config.json", "metrics.jsonl", "summary.json", "checkpoints/step-0000004/model.safetensors",
                 "checkpoints/step-0000004/optimizer.safetensors", "checkpoints/step-0000004/trainer_state.json"}) {
@@ -125,14 +94,14 @@ class MainTest {
         // without --steps a resume keeps the saved step count (and so the schedule), here already reached
         assertOneLineError(run("pretrain", "--out", dir.toString(), "--resume"), 1, "already has 4 steps");
         assertTrue(Files.exists(dir.resolve("model/model.safetensors")), "plain model folder for forward/finetune");
-        Run more = run("pretrain", "--preset", "debug", "--steps", "6", "--out", dir.toString(), "--resume");
+        CliRun more = run("pretrain", "--preset", "debug", "--steps", "6", "--out", dir.toString(), "--resume");
         assertEquals(0, more.code(), more.err());
         assertTrue(more.out().contains("resuming at step 4 of 6"), more.out());
     }
 
     @Test
     void memoryJsonHasByteCountsPerCategory() {
-        Run r = run("memory", "--config", "60m", "--method", "galore", "--rank", "128", "--json");
+        CliRun r = run("memory", "--config", "60m", "--method", "galore", "--rank", "128", "--json");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"optimizer_states\":163743744"), r.out()); // 81,871,872 elements × 2 bytes
     }
@@ -179,11 +148,11 @@ class MainTest {
     @Test
     void anInternalErrorIsOneLineUnlessDebugIsOn() {
         java.util.function.Supplier<picocli.CommandLine> cl = () -> Main.commandLine().addSubcommand("boom", new Boom());
-        Run r = run(cl, "boom");
+        CliRun r = run(cl, "boom");
         assertOneLineError(r, 1, "error: internal error (java.lang.NullPointerException: a bug); run again with --debug for the stack trace");
         Main.debug = true;
         try {
-            Run d = run(cl, "boom");
+            CliRun d = run(cl, "boom");
             assertEquals(1, d.code());
             assertTrue(d.err().contains("\tat "), "--debug prints the stack trace: " + d.err());
         } finally {

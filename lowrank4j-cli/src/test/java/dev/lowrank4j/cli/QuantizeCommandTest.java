@@ -8,44 +8,20 @@ import dev.lowrank4j.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static dev.lowrank4j.cli.CliRun.assertOneLineError;
+import static dev.lowrank4j.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** quantize, eval and generate as a user meets them: files written, JSON keys, one-line errors. */
 class QuantizeCommandTest {
-    private record Run(int code, String out, String err) {}
-
     @TempDir
     Path tmp;
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.commandLine().execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    private static void assertOneLineError(Run r, int code, String fragment) {
-        assertEquals(code, r.code(), r.err());
-        String[] lines = r.err().strip().split("\n");
-        assertTrue(lines[0].startsWith("error: "), r.err());
-        assertTrue(lines[0].contains(fragment), r.err());
-        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
-    }
 
     private Path model() {
         LlamaConfig cfg = new LlamaConfig(256, 16, 24, 2, 2, 2, 8, 1e-5, 10000.0, false, 64, 0.02);
@@ -57,17 +33,17 @@ class QuantizeCommandTest {
     @Test
     void quantizeEvalAndGenerateWorkTogether() throws Exception {
         Path model = model(), out = tmp.resolve("q"), text = Files.writeString(tmp.resolve("t.txt"), "call me ishmael. ".repeat(40));
-        Run q = run("quantize", "--model", model.toString(), "--method", "lrq", "--bits", "3", "--calib", text.toString(),
+        CliRun q = run("quantize", "--model", model.toString(), "--method", "lrq", "--bits", "3", "--calib", text.toString(),
                 "--calib-samples", "2", "--seq", "16", "--iters", "2", "--out", out.toString());
         assertEquals(0, q.code(), q.err());
         assertTrue(q.out().contains("block 2/2"), q.out());
         assertTrue(Files.isRegularFile(out.resolve("quantization_config.json")));
-        Run e = run("eval", "--model", out.toString(), "--text", text.toString(), "--seq", "16", "--json");
+        CliRun e = run("eval", "--model", out.toString(), "--text", text.toString(), "--seq", "16", "--json");
         assertEquals(0, e.code(), e.err());
         JsonNode j = Json.parseObject(e.out().strip().getBytes(StandardCharsets.UTF_8), "eval output");
         assertTrue(j.get("perplexity").asDouble() > 1);
         assertEquals(Math.exp(j.get("loss").asDouble()), j.get("perplexity").asDouble(), 1e-9);
-        Run g = run("generate", "--model", out.toString(), "--prompt", "call", "--max-tokens", "5", "--temperature", "0");
+        CliRun g = run("generate", "--model", out.toString(), "--prompt", "call", "--max-tokens", "5", "--temperature", "0");
         assertEquals(0, g.code(), g.err());
         assertTrue(g.out().startsWith("call"), g.out());
         assertTrue(g.err().contains("5 generated"), g.err());
