@@ -28,6 +28,8 @@ final class BenchCommand implements Runnable {
             description = "Median milliseconds per training step (forward + backward + AdamW) of a LLaMA on random tokens.",
             footer = {"", "Example (the shape of shared/peers/torch_llama_step.py):",
                     "  lowrank4j bench step --vocab 4096 --dim 256 --layers 4 --heads 4 --hidden 688 --seq 128 --batch 8 --json",
+                    "The GaLore papers' 60M LLaMA (vocab 32000, dim 512, 8 layers, 8 heads, SwiGLU 1376) at seq 256, batch 4:",
+                    "  lowrank4j bench step --preset 60m --json",
                     "GaLore overhead including one projector refresh (mean over T = 200 timed steps):",
                     "  lowrank4j bench step --method galore --rank 64 --update-gap 200 --steps 200",
                     "DLRT's networks (the shape of shared/peers/torch_lenet_step.py; SGD at lr 0.05, or fixed-rank KLS):",
@@ -36,9 +38,13 @@ final class BenchCommand implements Runnable {
     static final class Step implements Callable<Integer> {
         @Mixin
         ModelShapeOptions shapeOptions;
-        @Option(names = "--seq", defaultValue = "128", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
-        int seq;
-        @Option(names = "--batch", description = "Sequences per step (default: 8; with --model: 64 for lenet5, 256 for mlp).")
+        @Option(names = "--preset", paramLabel = "CONFIG", description = "A LLaMA configuration of the GaLore/Fira/LoQT papers "
+                + "(9m, 20m, 35m, 60m, 130m, 350m, 1b, 7b: vocab 32000, untied head) as the starting shape; the flags above "
+                + "override its fields. With a preset --seq defaults to 256 and --batch to 4.")
+        String preset;
+        @Option(names = "--seq", description = "Tokens per sequence (default: 128; 256 with --preset).")
+        Integer seq;
+        @Option(names = "--batch", description = "Sequences per step (default: 8; 4 with --preset; with --model: 64 for lenet5, 256 for mlp).")
         Integer batch;
         @Option(names = "--model", description = "Time DLRT's image networks instead of a LLaMA: lenet5 or mlp (with --method full or dlrt).")
         String model;
@@ -64,8 +70,12 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             if (threads != null) Parallel.setThreads(threads);
-            if (model != null) return vision();
-            int batch = this.batch != null ? this.batch : 8;
+            if (model != null) {
+                if (preset != null) throw new dev.lowrank4j.Lowrank4jException("--preset names a LLaMA shape; it does not apply with --model");
+                return vision();
+            }
+            int batch = this.batch != null ? this.batch : preset != null ? 4 : 8;
+            int seq = this.seq != null ? this.seq : preset != null ? 256 : 128;
             PretrainMethod.Kind kind = PretrainMethod.parseKind(method);
             PretrainMethod m = kind == PretrainMethod.Kind.LOQT || kind == PretrainMethod.Kind.LOQT_NQ
                     ? PretrainMethod.loqt(kind == PretrainMethod.Kind.LOQT, rank)
@@ -75,7 +85,7 @@ final class BenchCommand implements Runnable {
             if (steps < 1 || warmup < 0 || seq < 1 || batch < 1) {
                 throw new dev.lowrank4j.Lowrank4jException("--steps, --seq and --batch must be >= 1 and --warmup >= 0");
             }
-            ModelShape base = new ModelShape(4096, 256, 4, 4, 4, 688, seq);
+            ModelShape base = preset == null ? new ModelShape(4096, 256, 4, 4, 4, 688, seq) : paperShape(preset, seq);
             ModelShape shape = shapeOptions.apply(base, seq);
             StepBenchmark.Result r = StepBenchmark.run(shape, batch, seq, warmup, steps, m);
             if (json) {
@@ -86,8 +96,16 @@ final class BenchCommand implements Runnable {
                 System.out.printf("step_ms median=%.1f mean=%.1f min=%.1f max=%.1f steps=%d tokens/s=%,.0f effective_GFLOP/s=%.1f%n",
                         r.medianMs(), r.meanMs(), r.minMs(), r.maxMs(), r.steps(), r.tokensPerSecond(),
                         r.gflopPerStep() / (r.medianMs() / 1e3));
+                System.out.printf("gemm_GFLOP/s=%.1f (same run, %d threads, %dx%dx%d) step/gemm=%.2f ledger=%s%n", r.gemmGflops(),
+                        r.threads(), batch * seq, shape.hidden(), shape.dim(), r.fractionOfGemm(),
+                        dev.lowrank4j.train.MemoryLedger.human(r.ledgerBytes()));
             }
             return 0;
+        }
+
+        private static ModelShape paperShape(String name, int seq) {
+            dev.lowrank4j.optim.LlamaPaperConfig c = dev.lowrank4j.optim.LlamaPaperConfig.byName(name);
+            return new ModelShape(c.vocab(), c.hidden(), c.layers(), c.heads(), c.heads(), c.intermediate(), seq);
         }
 
         /** bench step --model: one SGD (full) or fixed-rank KLS (dlrt) step of LeNet5 or the dense network. */

@@ -115,6 +115,17 @@ public final class GemmBenchmark {
         return new Report(results);
     }
 
+    /**
+     * Best GFLOP/s of one kernel on one shape at the current thread count: a short warm-up, then
+     * calls timed one by one for about {@code seconds}. What {@code bench step} reports beside a
+     * step time, so the two numbers come from the same sitting.
+     */
+    public static double measure(GemmKernel gemm, Shape shape, double seconds) {
+        Operands x = new Operands(shape);
+        bestGflops(gemm, x, seconds / 2, 3);
+        return bestGflops(gemm, x, seconds, 3);
+    }
+
     private static void warmUp(List<GemmKernel> backends, double seconds) {
         Operands x = new Operands(new Shape(512, 512, 512));
         for (GemmKernel backend : backends) bestGflops(backend, x, seconds, 5);

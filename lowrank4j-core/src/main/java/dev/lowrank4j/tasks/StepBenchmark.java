@@ -1,10 +1,12 @@
 package dev.lowrank4j.tasks;
 
+import dev.lowrank4j.bench.GemmBenchmark;
 import dev.lowrank4j.kernels.Gemm;
 import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.optim.Optimizer;
+import dev.lowrank4j.train.MemoryLedger;
 import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.util.Rng;
 
@@ -21,7 +23,12 @@ public final class StepBenchmark {
 
     public record Result(ModelShape shape, int batch, int seq, int threads, String gemm, String method, int steps,
                          double medianMs, double meanMs, double minMs, double maxMs, double gflopPerStep,
-                         long parameters) {
+                         long parameters, double gemmGflops, long ledgerBytes) {
+        /** Effective GFLOP/s of the median step as a fraction of the GEMM rate measured in the same run. */
+        public double fractionOfGemm() {
+            return gflopPerStep / (medianMs / 1e3) / gemmGflops;
+        }
+
         public double tokensPerSecond() {
             return batch * (double) seq / (medianMs / 1e3);
         }
@@ -35,6 +42,9 @@ public final class StepBenchmark {
             m.put("tokens_per_second", tokensPerSecond());
             m.put("gflop_per_step", gflopPerStep);
             m.put("effective_gflops", gflopPerStep / (medianMs / 1e3));
+            m.put("gemm_gflops", gemmGflops);
+            m.put("fraction_of_gemm", fractionOfGemm());
+            m.put("ledger_bytes", ledgerBytes);
             m.put("steps", steps);
             m.put("threads", threads);
             m.put("gemm", gemm);
@@ -63,8 +73,9 @@ public final class StepBenchmark {
         return 6.0 * dense * batch * seq + 12.0 * batch * (double) seq * seq * s.dim() * s.layers();
     }
 
+    /** A few AdamW steps without the GEMM measurement (gemmGflops is NaN): what a JIT warm-up needs. */
     public static Result run(ModelShape shape, int batch, int seq, int warmup, int steps) {
-        return run(shape, batch, seq, warmup, steps, PretrainMethod.defaults(PretrainMethod.Kind.FULL));
+        return run(shape, batch, seq, warmup, steps, PretrainMethod.defaults(PretrainMethod.Kind.FULL), false);
     }
 
     /**
@@ -73,6 +84,11 @@ public final class StepBenchmark {
      * so the mean over T timed steps includes one refresh).
      */
     public static Result run(ModelShape shape, int batch, int seq, int warmup, int steps, PretrainMethod method) {
+        return run(shape, batch, seq, warmup, steps, method, true);
+    }
+
+    private static Result run(ModelShape shape, int batch, int seq, int warmup, int steps, PretrainMethod method,
+                              boolean measureGemm) {
         LlamaModel model = new LlamaModel(shape.toConfig(), 0);
         method.prepare(model, 0);
         TrainConfig t = TrainConfig.builder().steps(1).batch(batch).seq(seq).lr(3e-4).warmup(0).weightDecay(0.1).clip(0).seed(0).build();
@@ -83,7 +99,9 @@ public final class StepBenchmark {
             ids[i] = rng.nextInt(shape.vocab());
             tg[i] = rng.nextInt(shape.vocab());
         }
+        double gemmGflops = measureGemm ? gemmRate(shape, batch, seq) : Double.NaN;
         double[] ms = new double[steps];
+        long peakActivations = 0;
         for (int i = 0; i < warmup + steps; i++) {
             long t0 = System.nanoTime();
             model.zeroGrad();
@@ -93,6 +111,7 @@ public final class StepBenchmark {
                 return model.lossAndBackward(ids, tg, batch, seq);
             });
             if (i >= warmup) ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
+            peakActivations = Math.max(peakActivations, model.activationBytes());
         }
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
@@ -100,6 +119,15 @@ public final class StepBenchmark {
         double mean = Arrays.stream(ms).average().orElse(Double.NaN);
         long params = model.parameters().stream().distinct().mapToLong(Parameter::numel).sum();
         return new Result(shape, batch, seq, Parallel.threads(), Gemm.kernel().name(), method.id(), steps, median, mean,
-                sorted[0], sorted[steps - 1], flopsPerStep(shape, batch, seq, params) / 1e9, params);
+                sorted[0], sorted[steps - 1], flopsPerStep(shape, batch, seq, params) / 1e9, params, gemmGflops,
+                MemoryLedger.of(model.parameters(), model.buffers().values(), opt.memory(), peakActivations).total());
+    }
+
+    /**
+     * GFLOP/s of the step's own GEMM kernel at the step's thread count on the model's largest
+     * per-layer product (the MLP up-projection: tokens × hidden × dim), measured before the steps.
+     */
+    static double gemmRate(ModelShape shape, int batch, int seq) {
+        return GemmBenchmark.measure(Gemm.kernel(), new GemmBenchmark.Shape(batch * seq, shape.hidden(), shape.dim()), 1.0);
     }
 }

@@ -1,0 +1,38 @@
+package dev.lowrank4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lowrank4j.util.Json;
+import org.junit.jupiter.api.Test;
+
+import static dev.lowrank4j.cli.CliRun.assertOneLineError;
+import static dev.lowrank4j.cli.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** `bench step` as the performance issue names it: paper presets, and the GEMM rate and ledger beside the time. */
+class BenchCommandTest {
+    @Test
+    void presetStepReportsGemmRateAndLedgerOfTheSameRun() {
+        CliRun r = run("bench", "step", "--preset", "9m", "--seq", "16", "--batch", "1", "--steps", "1", "--warmup", "0", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = Json.parseObject(r.out().strip().getBytes(java.nio.charset.StandardCharsets.UTF_8), "bench step --json");
+        // the 9m configuration of the papers, with the flags' seq and batch
+        assertEquals(32000, j.get("vocab").asInt());
+        assertEquals(128, j.get("dim").asInt());
+        assertEquals(4, j.get("layers").asInt());
+        assertEquals(352, j.get("hidden").asInt());
+        assertEquals(16, j.get("seq").asInt());
+        assertTrue(j.get("gemm_gflops").asDouble() > 0, r.out());
+        // value, gradient and two Adam moments of every parameter, plus activations
+        long params = j.get("parameters").asLong();
+        assertTrue(j.get("ledger_bytes").asLong() > 16 * params, r.out());
+        assertEquals(j.get("effective_gflops").asDouble() / j.get("gemm_gflops").asDouble(),
+                j.get("fraction_of_gemm").asDouble(), 1e-9);
+    }
+
+    @Test
+    void presetMistakesAreOneLineErrors() {
+        assertOneLineError(run("bench", "step", "--preset", "60x"), "unknown LLaMA config '60x'");
+        assertOneLineError(run("bench", "step", "--preset", "60m", "--model", "lenet5"), "--preset");
+    }
+}
