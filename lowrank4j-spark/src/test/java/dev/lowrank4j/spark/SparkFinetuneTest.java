@@ -98,7 +98,7 @@ class SparkFinetuneTest {
                 BATCH, 2 * BATCH, diff, STEPS);
         assertTrue(diff < 1e-6, name + ": 2 workers at batch b vs 1 process at 2b differ by " + diff);
         // and the comparison is not vacuous: the weights moved between the checkpoints at steps 2 and 4
-        Map<String, Tensor> atStep2 = Checkpoints.load(two.resolve(Checkpoints.DIR).resolve("step-2")).model();
+        Map<String, Tensor> atStep2 = Checkpoints.load(two.resolve(Checkpoints.DIR).resolve("step-0000002")).model();
         assertTrue(maxDifference(atStep2, finalWeights(two)) > 1e-5, name + ": training did not move the weights");
 
         assertEquals(expectedTrainable, trainable(two), name + ": trainable parameters");
