@@ -1,5 +1,6 @@
 package dev.lowrank4j.tasks;
 
+import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.adapters.peft.PeftConfig;
 import dev.lowrank4j.data.Corpus;
 import dev.lowrank4j.data.TokenDataset;
@@ -95,6 +96,17 @@ public final class CausalFinetuneJob {
             }
         }
         return new Prepared(model, applied, optimizer, lm, data, dataset, modelDir, trainer);
+    }
+
+    /**
+     * What {@link #prepare} would refuse about the base model, the text and the run folder, checked
+     * without loading the weights or writing anything: a distributed driver calls it so that a bad
+     * option gives its one-line error before any replica starts.
+     */
+    public static void check(Options o) {
+        Path modelDir = ModelSource.resolve(o.model());
+        if (!java.nio.file.Files.isRegularFile(o.text())) throw new Lowrank4jException(o.text() + ": text file not found");
+        RunFolder.check(o.out(), o.resume(), runConfig(o, modelDir));
     }
 
     /** After training (the leader's job in a distributed run): the test score, adapter, merged model, summary and report. */

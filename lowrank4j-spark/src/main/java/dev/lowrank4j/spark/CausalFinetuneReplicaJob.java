@@ -52,6 +52,11 @@ public record CausalFinetuneReplicaJob(String model, String text, FinetuneMethod
     }
 
     @Override
+    public void checkBeforeStart() {
+        CausalFinetuneJob.check(options());
+    }
+
+    @Override
     public Prepared prepare(Replica replica, Path trainerDir) {
         CausalFinetuneJob.Options o = options();
         CausalFinetuneJob.Prepared p = CausalFinetuneJob.prepare(o, replica, trainerDir);

@@ -152,5 +152,13 @@ class SparkFinetuneTest {
                 "resumed run must follow the uninterrupted one bit for bit");
         ReplicaSpec nothing = ReplicaSpec.of(options("never-ran", m, train(5, BATCH)), 2, true).resuming();
         assertTrue(assertThrows(Lowrank4jException.class, () -> SparkReplicas.run(sc, nothing)).getMessage().contains("not a run folder"));
+        // refused on the driver, before any replica starts: other settings on resume, a missing text
+        TrainConfig otherLr = TrainConfig.builder().steps(5).batch(BATCH).seq(16).lr(1e-3).warmup(1).betas(0.9, 0.95).evalEvery(5)
+                .evalBatches(1).checkpointEvery(2).logEvery(1).seed(3).build();
+        ReplicaSpec changed = ReplicaSpec.of(options("crashed", m, otherLr), 2, true).resuming();
+        assertTrue(assertThrows(Lowrank4jException.class, () -> SparkReplicas.run(sc, changed)).getMessage().contains("train"));
+        CausalFinetuneJob.Options noText = new CausalFinetuneJob.Options(base, tmp.resolve("missing.txt"), m, train(5, BATCH),
+                tmp.resolve("no-text"), false);
+        assertTrue(assertThrows(Lowrank4jException.class, () -> SparkFinetune.run(sc, noText, 2)).getMessage().contains("not found"));
     }
 }
