@@ -1,6 +1,7 @@
 package dev.lowrank4j.cli;
 
 import dev.lowrank4j.Lowrank4jException;
+import dev.lowrank4j.tasks.CausalFinetuneJob;
 import dev.lowrank4j.tasks.PretrainJob;
 
 import java.util.Map;
@@ -14,6 +15,9 @@ import java.util.ServiceLoader;
 public interface DistributedBackend {
     /** Runs the pretraining {@code o} on {@code workers} replicas under {@code master}; returns summary.json's fields. */
     Map<String, Object> pretrain(PretrainJob.Options o, String master, int workers);
+
+    /** Runs the causal-LM fine-tuning {@code o} on {@code workers} replicas under {@code master}; returns summary.json's fields. */
+    Map<String, Object> finetune(CausalFinetuneJob.Options o, String master, int workers);
 
     static DistributedBackend load() {
         return ServiceLoader.load(DistributedBackend.class).findFirst().orElseThrow(() -> new Lowrank4jException(

@@ -39,6 +39,7 @@ import java.util.concurrent.Callable;
                 "  lowrank4j finetune --model minilm --task spam --method loldu --rank 64 --epochs 2",
                 "  lowrank4j finetune --model minilm --task spam --method lora --quantize nf4     # QLoRA: NF4 base",
                 "  lowrank4j finetune --model runs/pretrain-tiny-X --text other.txt --method plora --stage-length 100",
+                "  lowrank4j finetune --model runs/pretrain-tiny-X --text other.txt --method lora --spark local[2]   # 2 replicas",
                 "  scripts/fetch-data.sh sotu; lowrank4j finetune --model runs/pretrain-default --text sotu --method lora",
                 "  lowrank4j finetune --model minilm --task spam --method lora --sweep lr=5e-4,1e-3,2e-3 --seeds 1,2,3 --out runs/study-lora",
                 "  lowrank4j finetune --model minilm --task spam --method loldu --loldu-init uniform --train-sigma",
@@ -107,16 +108,23 @@ final class FinetuneCommand implements Callable<Integer> {
     String quantize;
     @Option(names = "--threads", description = "Worker threads (default: all cores).")
     Integer threads;
-    @Option(names = "--spark", paramLabel = "MASTER", description = "Not available for finetune yet: data-parallel training exists for pretrain (docs/DISTRIBUTED.md).")
+    @Option(names = "--spark", paramLabel = "MASTER", description = "LLaMA (--model DIR --text FILE): train data-parallel on Apache Spark, local[N] on this machine or a cluster master; only the trainable weights' gradients are exchanged (docs/DISTRIBUTED.md). --batch is per worker.")
     String spark;
+    @Option(names = "--workers", description = "With --spark: number of replicas (default: N of local[N]).")
+    Integer workers;
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        if (spark != null) {
-            throw new Lowrank4jException("finetune --spark is not implemented yet (data-parallel training covers pretrain --spark); "
-                    + "run finetune without --spark");
+        if (workers != null && spark == null) throw new Lowrank4jException("--workers needs --spark MASTER");
+        if (spark != null && (sweep != null || seeds != null)) {
+            throw new Lowrank4jException("--sweep and --seeds do not combine with --spark (a study is many runs); "
+                    + "run each setting as its own finetune --spark");
+        }
+        if (spark != null && model.equalsIgnoreCase("minilm")) {
+            throw new Lowrank4jException("finetune --spark covers a LLaMA (--model DIR --text FILE) only; "
+                    + "run --model minilm without --spark");
         }
         if (threads != null) Parallel.setThreads(threads);
         if (resume && out == null) throw new Lowrank4jException("--resume needs --out RUN_DIR (the run to continue)");
@@ -200,9 +208,10 @@ final class FinetuneCommand implements Callable<Integer> {
                 .betas(TrainConfig.DEFAULT_BETA1, 0.95).evalEvery(Math.max(1, s / 6)).checkpointEvery(Math.max(1, s / 3))
                 .seed(seed).build();
         System.out.printf("lowrank4j finetune: causal LM on %s, method %s; run folder %s%n", text, m.id(), dir);
+        CausalFinetuneJob.Options options = new CausalFinetuneJob.Options(Path.of(model), Sotu.resolve(text), m, train, dir, resume);
+        if (spark != null) return distributed(options);
         Progress progress = new Progress(System.out, train.logEvery());
-        CausalFinetuneJob.Result r = CausalFinetuneJob.run(new CausalFinetuneJob.Options(Path.of(model), Sotu.resolve(text), m, train,
-                dir, resume), progress);
+        CausalFinetuneJob.Result r = CausalFinetuneJob.run(options, progress);
         progress.endBar();
         TrainSummary sum = r.summary();
         if (!r.adaptedModules().isEmpty()) System.out.println("adapted modules (" + r.adaptedModules().size() + "): " + String.join(", ", r.adaptedModules()));
@@ -213,6 +222,21 @@ final class FinetuneCommand implements Callable<Integer> {
         if (r.adapter() != null && kind == FinetuneMethod.Kind.PLORA) System.out.println("accumulated update rank per stage: "
                 + dir.resolve(dev.lowrank4j.tasks.PloraRankLog.FILE));
         printOutputs(sum, r.mergedModel(), r.adapter(), dir);
+        return 0;
+    }
+
+    private int distributed(CausalFinetuneJob.Options options) {
+        int n = workers != null ? workers : DistributedBackend.defaultWorkers(spark);
+        System.out.printf("spark: %s, %d workers, batch %d per worker (global batch %d)%n", spark, n, options.train().batch(),
+                n * options.train().batch());
+        Map<String, Object> sum = DistributedBackend.load().finetune(options, spark, n);
+        System.out.printf(Locale.ROOT, "done: %s steps, val_loss %.4f, test_loss %.4f (scored once), trainable parameters %s;"
+                        + " replicas bit-identical%n", sum.get("steps"), ((Number) sum.get(CausalLm.VAL_LOSS)).doubleValue(),
+                ((Number) sum.get(CausalLm.TEST_LOSS)).doubleValue(), sum.get("trainable_parameters"));
+        System.out.println("merged model (Hugging Face layout): " + sum.get("model"));
+        if (sum.get("adapter") != null) System.out.println("adapter: " + sum.get("adapter"));
+        System.out.println("summary: " + options.out().resolve("summary.json") + "; bytes exchanged per step: "
+                + options.out().resolve("metrics.jsonl") + " (exchange_bytes_sent)");
         return 0;
     }
 

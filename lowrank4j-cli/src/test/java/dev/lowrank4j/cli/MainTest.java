@@ -170,6 +170,13 @@ class MainTest {
         assertOneLineError(run("pretrain", "--spark", "spark://host:7077", "--steps", "2", "--out", tmp.resolve("c").toString()), 1,
                 "--workers N");
         assertOneLineError(run("finetune", "--model", "minilm", "--task", "spam", "--spark", "local[2]"), 1,
-                "finetune --spark is not implemented");
+                "LLaMA (--model DIR --text FILE) only");
+        assertOneLineError(run("finetune", "--model", "m", "--text", "t.txt", "--workers", "2"), 1, "--workers needs --spark");
+        assertOneLineError(run("finetune", "--model", "m", "--text", "t.txt", "--spark", "local[2]", "--seeds", "1,2"), 1,
+                "do not combine with --spark");
+        assertOneLineError(run("finetune", "--model", "m", "--text", "t.txt", "--spark", "local[2]", "--sweep", "lr=1e-3,2e-3"), 1,
+                "do not combine with --spark");
+        assertOneLineError(run("finetune", "--model", tmp.toString(), "--text", "t.txt", "--spark", "local[2]",
+                "--out", tmp.resolve("d").toString()), 1, "lowrank4j-spark module");
     }
 }

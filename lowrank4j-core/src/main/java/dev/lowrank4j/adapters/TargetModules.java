@@ -15,8 +15,9 @@ import java.util.List;
  *   <li>{@link AllLinear}: PEFT's {@code "all-linear"} shorthand, every projection except the
  *       output layer ({@code lm_head}).</li>
  * </ul>
+ * Serializable so a fine-tuning method can travel to data-parallel replicas (lowrank4j-spark).
  */
-public sealed interface TargetModules {
+public sealed interface TargetModules extends java.io.Serializable {
     /** PEFT's spelling of the all-linear shorthand. */
     String ALL_LINEAR = "all-linear";
 

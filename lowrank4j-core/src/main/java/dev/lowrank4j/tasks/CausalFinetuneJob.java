@@ -1,5 +1,6 @@
 package dev.lowrank4j.tasks;
 
+import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.adapters.peft.PeftConfig;
 import dev.lowrank4j.data.Corpus;
 import dev.lowrank4j.data.TokenDataset;
@@ -8,6 +9,8 @@ import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.optim.AdamW;
 import dev.lowrank4j.train.LrSchedule;
 import dev.lowrank4j.train.Metrics;
+import dev.lowrank4j.train.Replica;
+import dev.lowrank4j.train.ReplicaShard;
 import dev.lowrank4j.train.TrainConfig;
 import dev.lowrank4j.train.TrainListener;
 import dev.lowrank4j.train.TrainSummary;
@@ -49,28 +52,71 @@ public final class CausalFinetuneJob {
 
     private CausalFinetuneJob() {}
 
+    /**
+     * One replica's fine-tuning, ready to train: the trainer reads its shard of every step's
+     * batches and writes under its own folder; {@link #finish} (the leader's job) does the rest.
+     */
+    public record Prepared(LlamaModel model, FinetuneMethod.Applied applied, AdamW optimizer, CausalLm lm, TokenData data,
+                           TokenDataset dataset, Path modelDir, Trainer<TokenDataset.Batch> trainer) {}
+
     public static Result run(Options o, TrainListener listener) {
+        Prepared p = prepare(o, Replica.SINGLE, o.out());
+        return finish(o, p, p.trainer().listener(listener).run(o.resume()));
+    }
+
+    /**
+     * Replica {@code replica} of the fine-tuning {@code o}: every replica loads the same base model
+     * and applies the same seeded method, so they start identical. Only the leader checks and
+     * writes the run folder {@code o.out()}; this replica's trainer writes under {@code trainerDir}
+     * (the run folder for the leader, a scratch folder holding a copy of the leader's checkpoint
+     * for the others). PeriodicLoRA's per-stage rank log is the leader's alone (it costs an SVD per
+     * layer and says nothing the leader's weights do not).
+     */
+    public static Prepared prepare(Options o, Replica replica, Path trainerDir) {
         Path modelDir = ModelSource.resolve(o.model());
         HfCheckpoint.Loaded ck = HfCheckpoint.load(modelDir);
         int[] tokens = tokenize(modelDir, o.text(), ck.config().vocabSize());
         TrainConfig t = o.train();
         TokenDataset dataset = new TokenDataset(tokens, VAL_FRACTION, TEST_FRACTION, t.seq());
-        RunFolder.prepare(o.out(), o.resume(), runConfig(o, modelDir));
+        if (replica.leader()) RunFolder.prepare(o.out(), o.resume(), runConfig(o, modelDir));
         LlamaModel model = new LlamaModel(ck.config(), t.seed());
         model.loadWeights(ck.weights());
         FinetuneMethod.Applied applied = o.method().apply(model, List.of());
         AdamW optimizer = new AdamW(applied.trainable(), new AdamW.Hyper(t.beta1(), t.beta2(), t.eps(), t.weightDecay()));
         CausalLm lm = new CausalLm(model);
         TokenData data = new TokenData(dataset, t.batch(), t.seq(), t.evalBatches());
-        Trainer<TokenDataset.Batch> trainer = new Trainer<>(lm, data, t, o.out(), optimizer).listener(listener);
+        Trainer<TokenDataset.Batch> trainer = new Trainer<>(lm, ReplicaShard.of(data, replica), t, trainerDir, optimizer);
         if (applied.plora() != null) {
-            Map<String, float[]> w0 = FinetuneOutputs.linearWeights(reload(modelDir), applied.modules());
-            trainer.schedule(LrSchedule.restartingCosine(t.steps(), o.method().stageLength(), STAGE_WARMUP, t.minLrRatio()))
-                    .hook(new PloraRankLog(applied.hook(), applied.plora(), applied.lora().byPath(), w0, o.out()));
+            trainer.schedule(LrSchedule.restartingCosine(t.steps(), o.method().stageLength(), STAGE_WARMUP, t.minLrRatio()));
+            if (replica.leader()) {
+                Map<String, float[]> w0 = FinetuneOutputs.linearWeights(reload(modelDir), applied.modules());
+                trainer.hook(new PloraRankLog(applied.hook(), applied.plora(), applied.lora().byPath(), w0, o.out()));
+            } else {
+                trainer.hook(applied.hook());
+            }
         }
-        TrainSummary summary = trainer.run(o.resume());
+        return new Prepared(model, applied, optimizer, lm, data, dataset, modelDir, trainer);
+    }
+
+    /**
+     * What {@link #prepare} would refuse about the base model, the text and the run folder, checked
+     * without loading the weights or writing anything: a distributed driver calls it so that a bad
+     * option gives its one-line error before any replica starts.
+     */
+    public static void check(Options o) {
+        Path modelDir = ModelSource.resolve(o.model());
+        if (!java.nio.file.Files.isRegularFile(o.text())) throw new Lowrank4jException(o.text() + ": text file not found");
+        RunFolder.check(o.out(), o.resume(), runConfig(o, modelDir));
+    }
+
+    /** After training (the leader's job in a distributed run): the test score, adapter, merged model, summary and report. */
+    public static Result finish(Options o, Prepared p, TrainSummary summary) {
+        Path modelDir = p.modelDir();
+        FinetuneMethod.Applied applied = p.applied();
+        TokenDataset dataset = p.dataset();
+        LlamaModel model = p.model();
         // the one look at the test split, after training and every choice made on validation
-        Metrics test = lm.metrics(data.testBatches(), CausalLm.TEST);
+        Metrics test = p.lm().metrics(p.data().testBatches(), CausalLm.TEST);
 
         Path adapter = FinetuneOutputs.saveAdapter(o.out(), applied,
                 () -> FinetuneOutputs.linearWeights(reload(modelDir), applied.modules()), modelDir.toString(),

@@ -35,7 +35,8 @@ import java.util.Locale;
  * @param quantize base weights of the adapted layers: "none" (float32) or "nf4" (QLoRA, {@link QuantizedBase})
  */
 public record FinetuneMethod(Kind kind, int rank, double alpha, long stageLength, double momentum, TargetModules targets,
-                             long seed, LolduInit lolduInit, boolean trainSigma, String quantize) {
+                             long seed, LolduInit lolduInit, boolean trainSigma, String quantize)
+        implements java.io.Serializable { // travels to data-parallel replicas (lowrank4j-spark)
     public enum Kind { FULL, LORA, PLORA, LOLDU }
 
     /**

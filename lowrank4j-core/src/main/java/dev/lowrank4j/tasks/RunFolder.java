@@ -22,15 +22,17 @@ public final class RunFolder {
     private RunFolder() {}
 
     public static void prepare(Path dir, boolean resume, Map<String, Object> settings) {
-        Path file = dir.resolve(CONFIG_FILE);
+        check(dir, resume, settings);
+        if (!resume) Json.writeAtomically(dir.resolve(CONFIG_FILE), settings);
+    }
+
+    /** What {@link #prepare} refuses, without writing anything (a distributed driver checks before its replicas start). */
+    public static void check(Path dir, boolean resume, Map<String, Object> settings) {
         if (resume) {
-            requireSameSettings(file, settings);
-            return;
-        }
-        if (Checkpoints.latest(dir).isPresent()) {
+            requireSameSettings(dir.resolve(CONFIG_FILE), settings);
+        } else if (Checkpoints.latest(dir).isPresent()) {
             throw new Lowrank4jException(dir + " already holds a run; add --resume to continue it or choose another --out");
         }
-        Json.writeAtomically(file, settings);
     }
 
     private static void requireSameSettings(Path file, Map<String, Object> now) {

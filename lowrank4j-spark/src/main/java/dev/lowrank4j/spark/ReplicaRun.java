@@ -1,7 +1,6 @@
 package dev.lowrank4j.spark;
 
 import dev.lowrank4j.Lowrank4jException;
-import dev.lowrank4j.tasks.PretrainJob;
 import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.train.Checkpoints;
 import dev.lowrank4j.train.Replica;
@@ -24,7 +23,7 @@ import java.util.stream.Stream;
 
 /**
  * One replica's whole run, independent of Spark (a barrier task calls it; tests can call it from
- * threads): build the replica from the run's settings (or from the leader's last checkpoint),
+ * threads): build the replica from its job's settings (or from the leader's last checkpoint),
  * train with its gradients averaged over the ring, and report a fingerprint of its final weights
  * and optimizer state so the driver can check that the replicas stayed identical.
  */
@@ -35,18 +34,17 @@ public final class ReplicaRun {
     private ReplicaRun() {}
 
     public static Outcome run(ReplicaSpec spec, int rank, RingAllReduce ring) {
-        PretrainJob.Options o = spec.options();
+        ReplicaJob job = spec.job();
         Replica replica = new Replica(rank, spec.workers());
-        Path trainerDir = replica.leader() ? o.out() : scratchFor(o, rank);
+        Path trainerDir = replica.leader() ? job.out() : scratchFor(job, rank);
         try {
-            PretrainJob.Prepared p = PretrainJob.prepare(o, replica, trainerDir);
-            SparkChecks.requireClippable(p.method(), p.train()); // the saved settings, on resume
+            ReplicaJob.Prepared p = job.prepare(replica, trainerDir);
             RingExchange exchange = new RingExchange(ring, p.optimizer());
             TrainListener listener = replica.leader() ? new StepPrinter(System.err) : TrainListener.NONE;
             if (spec.failRank() == rank) listener = failingAfter(spec.failAfterStep(), rank, listener);
-            TrainSummary summary = p.trainer().exchange(exchange).listener(listener).run(p.resume());
-            if (replica.leader()) PretrainJob.finish(o, p, summary);
-            return new Outcome(rank, fingerprint(p.model().stateDict(), p.optimizer().state()), summary.steps());
+            TrainSummary summary = p.trainer().exchange(exchange).listener(listener).run(job.resume());
+            if (replica.leader()) p.finish(summary);
+            return new Outcome(rank, fingerprint(p.weights(), p.optimizer().state()), summary.steps());
         } finally {
             if (!replica.leader()) deleteTree(trainerDir);
         }
@@ -56,12 +54,12 @@ public final class ReplicaRun {
      * A follower trains in a scratch folder of its own; to resume it gets a copy of the leader's
      * last checkpoint, so every replica starts from the same weights and optimizer state.
      */
-    private static Path scratchFor(PretrainJob.Options o, int rank) {
+    private static Path scratchFor(ReplicaJob job, int rank) {
         try {
             Path dir = Files.createTempDirectory("lowrank4j-replica-" + rank + "-");
-            if (o.resume()) {
-                Optional<Path> latest = Checkpoints.latest(o.out());
-                if (latest.isEmpty()) throw new Lowrank4jException(o.out() + ": nothing to resume (no checkpoints/step-* folder)");
+            if (job.resume()) {
+                Optional<Path> latest = Checkpoints.latest(job.out());
+                if (latest.isEmpty()) throw new Lowrank4jException(job.out() + ": nothing to resume (no checkpoints/step-* folder)");
                 copyTree(latest.get(), dir.resolve(Checkpoints.DIR).resolve(latest.get().getFileName()));
             }
             return dir;

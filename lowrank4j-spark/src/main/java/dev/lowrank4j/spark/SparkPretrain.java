@@ -1,76 +1,17 @@
 package dev.lowrank4j.spark;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.tasks.PretrainJob;
-import dev.lowrank4j.train.Checkpoints;
-import dev.lowrank4j.util.Json;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.rdd.RDD;
-import scala.reflect.ClassTag$;
-
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.IntStream;
 
 /**
- * Data-parallel pretraining on Spark: one barrier stage of {@code workers} tasks, each a full
- * replica (same config and seed, or the same checkpoint), rank = partition id, gradients averaged
- * over a socket ring. The leader (rank 0) writes the run folder exactly as a one-process run does,
- * so {@code --resume}, {@code forward} and {@code finetune} read it unchanged. A failed task fails
- * the stage; run again with {@code resume} to continue from the last checkpoint.
+ * Data-parallel pretraining on Spark ({@link SparkReplicas} running a {@link PretrainReplicaJob}):
+ * the leader's run folder is what a one-process run writes, so {@code --resume}, {@code forward}
+ * and {@code finetune} read it unchanged.
  */
 public final class SparkPretrain {
     private SparkPretrain() {}
 
-    /** Every replica's outcome, by rank; {@link #identical()} says whether they ended bit-identical. */
-    public record Result(List<ReplicaRun.Outcome> replicas) {
-        public boolean identical() {
-            return replicas.stream().map(ReplicaRun.Outcome::fingerprint).distinct().count() == 1;
-        }
-    }
-
-    /** Base port of the ring (rank r listens on base + r; 0 = any free port) and how long a rank waits for a peer. */
-    public static final String RING_PORT = "spark.lowrank4j.ring.port", RING_TIMEOUT = "spark.lowrank4j.ring.timeoutSeconds";
-
-    public static Result run(JavaSparkContext sc, PretrainJob.Options o, int workers) {
-        return run(sc, ReplicaSpec.of(o, workers, isLocal(sc.master()))
-                .withRing(sc.getConf().getInt(RING_PORT, 0), sc.getConf().getLong(RING_TIMEOUT, 600)));
-    }
-
-    public static Result run(JavaSparkContext sc, ReplicaSpec spec) {
-        SparkChecks.validate(sc.getConf(), spec.workers(), isLocal(sc.master()) ? sc.defaultParallelism() : 0);
-        PretrainJob.Options o = spec.options();
-        if (spec.resume() && !Files.isRegularFile(o.out().resolve("run_config.json"))) {
-            throw new Lowrank4jException(o.out() + ": not a run folder to resume (no run_config.json)");
-        }
-        if (!spec.resume()) SparkChecks.requireClippable(o.method(), o.train());
-        if (!spec.resume() && Checkpoints.latest(o.out()).isPresent()) {
-            throw new Lowrank4jException(o.out() + " already holds a run; add --resume to continue it or choose another --out");
-        }
-        JavaRDD<Integer> ranks = sc.parallelize(IntStream.range(0, spec.workers()).boxed().toList(), spec.workers());
-        RDD<String> out = ranks.rdd().barrier().mapPartitions(new ReplicaTask(spec), false, ClassTag$.MODULE$.apply(String.class));
-        List<ReplicaRun.Outcome> outcomes = new ArrayList<>();
-        for (String json : out.toJavaRDD().collect()) {
-            try {
-                outcomes.add(Json.MAPPER.readValue(json, ReplicaRun.Outcome.class));
-            } catch (JsonProcessingException e) {
-                throw new Lowrank4jException("unreadable replica outcome: " + json);
-            }
-        }
-        outcomes.sort(Comparator.comparingInt(ReplicaRun.Outcome::rank));
-        Result r = new Result(outcomes);
-        if (!r.identical()) {
-            throw new Lowrank4jException("the replicas ended with different weights (" + outcomes
-                    + "); the run folder holds rank 0's");
-        }
-        return r;
-    }
-
-    static boolean isLocal(String master) {
-        return master.startsWith("local");
+    public static SparkReplicas.Result run(JavaSparkContext sc, PretrainJob.Options o, int workers) {
+        return SparkReplicas.run(sc, PretrainReplicaJob.of(o), workers);
     }
 }

@@ -14,7 +14,7 @@ public final class SparkRuntime {
         SparkConf c = new SparkConf().setMaster(master).setAppName(appName)
                 .setIfMissing("spark.ui.enabled", "false")
                 .setIfMissing("spark.speculation", "false");
-        if (SparkPretrain.isLocal(master)) {
+        if (SparkReplicas.isLocal(master)) {
             c.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
         return c;

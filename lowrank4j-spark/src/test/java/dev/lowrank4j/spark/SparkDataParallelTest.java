@@ -13,7 +13,6 @@ import dev.lowrank4j.train.TrainListener;
 import dev.lowrank4j.util.Json;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,17 +25,21 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static dev.lowrank4j.spark.SparkTestRuns.finalWeights;
+import static dev.lowrank4j.spark.SparkTestRuns.maxDifference;
+import static dev.lowrank4j.spark.SparkTestRuns.stepLines;
+import static dev.lowrank4j.spark.SparkTestRuns.trainable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Two replicas in {@code local[2]} (one SparkContext for the class: starting one costs seconds):
+ * Two replicas in {@code local[2]} (one SparkContext shared by the test classes, {@link SparkTestRuns}):
  * they stay bit-identical, match one process at twice the batch, send the bytes the formulas say,
  * and a run whose task is killed resumes onto the uninterrupted trajectory.
  */
 class SparkDataParallelTest {
-    private static final ModelShape SHAPE = new ModelShape(256, 16, 1, 2, 2, 24, 16);
+    private static final ModelShape SHAPE = SparkTestRuns.SHAPE;
     private static final int BATCH = 2, SEQ = 16;
     private static final long ALL = new dev.lowrank4j.models.llama.LlamaModel(SHAPE.toConfig(), 1).parameters().stream()
             .mapToLong(dev.lowrank4j.nn.Parameter::numel).sum();
@@ -54,12 +57,7 @@ class SparkDataParallelTest {
     static void start() throws IOException {
         corpus = tmp.resolve("corpus.txt");
         Files.write(corpus, Arrays.copyOf(Corpus.embedded(), 20_000));
-        sc = new JavaSparkContext(SparkRuntime.conf("local[2]", "lowrank4j-test"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sc != null) sc.stop();
+        sc = SparkTestRuns.context();
     }
 
     private static TrainConfig train(int steps, int batch, double clip) {
@@ -71,39 +69,11 @@ class SparkDataParallelTest {
         return new PretrainJob.Options(SHAPE, t, m, corpus, tmp.resolve(name), false);
     }
 
-    private static Map<String, Tensor> finalWeights(Path run) {
-        return Checkpoints.load(Checkpoints.latest(run).orElseThrow()).model();
-    }
-
-    private static List<JsonNode> stepLines(Path run) throws IOException {
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-            JsonNode j = Json.MAPPER.readTree(line);
-            if (j.has(RingExchange.BYTES_SENT)) out.add(j);
-        }
-        return out;
-    }
-
-    private static long trainable(Path run) throws IOException {
-        return Json.MAPPER.readTree(run.resolve("summary.json").toFile()).get("trainable_parameters").asLong();
-    }
-
-    /** max |a − b| over every weight; the two runs sum the same examples in a different order. */
-    private static double maxDifference(Map<String, Tensor> a, Map<String, Tensor> b) {
-        assertEquals(a.keySet(), b.keySet());
-        double max = 0;
-        for (String k : a.keySet()) {
-            float[] x = a.get(k).data, y = b.get(k).data;
-            for (int i = 0; i < x.length; i++) max = Math.max(max, Math.abs(x[i] - y[i]));
-        }
-        return max;
-    }
-
     /** Two workers at batch b against one process at 2b, and the bytes of every step. */
     private static void checkMethod(String name, PretrainMethod m, double clip,
                                     java.util.function.LongFunction<List<Long>> valuesPerStep) throws IOException {
         TrainConfig t = train(4, BATCH, clip);
-        SparkPretrain.Result r = SparkPretrain.run(sc, options(name + "-2w", m, t), 2);
+        SparkReplicas.Result r = SparkPretrain.run(sc, options(name + "-2w", m, t), 2);
         assertEquals(2, r.replicas().size());
         assertTrue(r.identical(), "replicas must be bit-identical after 4 steps: " + r.replicas());
         PretrainJob.run(options(name + "-1p", m, train(4, 2 * BATCH, clip)), TrainListener.NONE);
@@ -113,16 +83,8 @@ class SparkDataParallelTest {
                 2 * BATCH, diff);
         assertTrue(diff < 1e-6, name + ": 2 workers at batch b vs 1 process at 2b differ by " + diff);
         List<JsonNode> lines = stepLines(tmp.resolve(name + "-2w"));
-        List<Long> expectedValues = valuesPerStep.apply(trainable(tmp.resolve(name + "-2w")));
         assertEquals(4, lines.size());
-        for (int i = 0; i < lines.size(); i++) {
-            JsonNode j = lines.get(i);
-            long values = expectedValues.get(Math.min(i, expectedValues.size() - 1));
-            assertEquals(values, j.get(RingExchange.VALUES).asLong(), name + " step " + (i + 1));
-            // two ranks: each sends every value once, 2·(N−1)/N·4 = 4 bytes per value
-            assertEquals(4 * values, j.get(RingExchange.BYTES_SENT).asLong(), name + " step " + (i + 1));
-            assertEquals(4.0 * values, j.get(RingExchange.BYTES_FORMULA).asDouble(), 0.0);
-        }
+        SparkTestRuns.assertExchangePerStep(name, lines, valuesPerStep.apply(trainable(tmp.resolve(name + "-2w"))));
     }
 
     @Test
@@ -171,9 +133,9 @@ class SparkDataParallelTest {
         TrainConfig t = train(5, BATCH, 1.0);
         SparkPretrain.run(sc, options("straight", m, t), 2);
         ReplicaSpec crashing = ReplicaSpec.of(options("crashed", m, t), 2, true).withFailure(1, 3);
-        assertThrows(Exception.class, () -> SparkPretrain.run(sc, crashing));
+        assertThrows(Exception.class, () -> SparkReplicas.run(sc, crashing));
         assertTrue(Checkpoints.latest(tmp.resolve("crashed")).isPresent(), "the checkpoint after step 2 must survive");
-        SparkPretrain.run(sc, crashing.resuming());
+        SparkReplicas.run(sc, crashing.resuming());
         assertEquals(0.0, maxDifference(finalWeights(tmp.resolve("straight")), finalWeights(tmp.resolve("crashed"))),
                 "resumed run must follow the uninterrupted one bit for bit");
     }
