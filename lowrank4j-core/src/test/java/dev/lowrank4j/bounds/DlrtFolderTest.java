@@ -1,0 +1,88 @@
+package dev.lowrank4j.bounds;
+
+import dev.lowrank4j.data.images.IdxDirectory;
+import dev.lowrank4j.data.images.ImageSplit;
+import dev.lowrank4j.dlrt.DlrtOptions;
+import dev.lowrank4j.models.vision.ImageClassifier;
+import dev.lowrank4j.tasks.vision.DlrtJob;
+import dev.lowrank4j.train.Checkpoints;
+import dev.lowrank4j.train.TrainListener;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bounds of DLRT runs (one epoch of the dense network on the committed 8×8 digits): run, model and checkpoint folders. */
+class DlrtFolderTest {
+    private static ImageSplit digits;
+
+    @BeforeAll
+    static void load() throws Exception {
+        digits = IdxDirectory.load(Path.of(DlrtFolderTest.class.getResource("/digits-8x8").toURI()));
+    }
+
+    private static DlrtJob.Result train(Path out, boolean baseline) {
+        DlrtOptions adam = DlrtOptions.adaptive(0.2).withIntegrator(DlrtOptions.IntegratorKind.ADAM);
+        return DlrtJob.run(new DlrtJob.Options("mlp", "digits-8x8", digits, baseline ? null : adam, new int[] {16}, 1, 64,
+                0.005, 3, out, false, DlrtOptions.IntegratorKind.ADAM), TrainListener.NONE);
+    }
+
+    @Test
+    void lowRankLayersHaveTheirRankAndTheRunsClassifierGivesItsAccuracy(@TempDir Path tmp) {
+        Path run = tmp.resolve("run");
+        DlrtJob.Result r = train(run, false);
+        for (Path p : List.of(run, run.resolve(DlrtJob.MODEL_DIR), Checkpoints.latest(run).orElseThrow())) {
+            MatrixLayers net = CheckpointLayers.load(p);
+            assertTrue(net.feedForwardChain());
+            assertEquals(List.of("fc1.weight", "fc2.weight", "fc3.weight", "fc4.weight", "fc5.weight"),
+                    net.matrices().stream().map(LayerMatrix::name).toList());
+            BoundReport report = Bounds.compute(net, null, KoopmanOptions.defaults());
+            for (LayerSpectrum s : report.layers()) {
+                String path = s.name().replace(".weight", "");
+                Integer rank = r.ranks().get(path);
+                if (rank == null) { // the head: full rank, formed by an SVD of the dense weight
+                    assertEquals(10, s.numericalRank());
+                    continue;
+                }
+                assertEquals((int) rank, s.numericalRank(), path + ": rank of U·S·Vᵀ");
+                assertTrue(rank < Math.min(s.rows(), s.cols()), path + " was compressed");
+                assertEquals(Double.POSITIVE_INFINITY, s.conditionNumber(), path + " is singular");
+                assertTrue(s.treatment().contains("rank " + rank), s.treatment());
+            }
+            // the spectrum is S's, the Frobenius norm the formed matrix's: they must agree
+            for (LayerSpectrum s : report.layers()) {
+                double f2 = 0;
+                for (double v : s.singularValues()) f2 += v * v;
+                assertEquals(s.frobenius(), Math.sqrt(f2), 1e-4 * s.frobenius(), s.name());
+            }
+            assertEquals(Double.POSITIVE_INFINITY, report.total("koopman").logComplexity());
+        }
+        ImageClassifier c = CheckpointLayers.imageClassifier(run).orElseThrow();
+        DataStats test = MarginStats.of(c, digits.test(), "test", 0.1);
+        assertEquals(r.testAccuracy(), test.accuracy(), 1e-9, "the loaded run's test accuracy");
+    }
+
+    @Test
+    void aFullRankBaselineRunLoadsAsADenseChain(@TempDir Path tmp) {
+        Path run = tmp.resolve("base");
+        DlrtJob.Result r = train(run, true);
+        assertTrue(r.ranks().isEmpty());
+        BoundReport report = Bounds.compute(CheckpointLayers.load(run), null, KoopmanOptions.defaults());
+        assertEquals(5, report.layers().size());
+        for (LayerSpectrum s : report.layers()) {
+            assertEquals(Math.min(s.rows(), s.cols()), s.numericalRank(), s.name());
+            assertEquals("", s.treatment());
+        }
+        DataStats train = MarginStats.of(CheckpointLayers.imageClassifier(run).orElseThrow(), digits.train(), "train", 0.1);
+        assertTrue(train.accuracy() > 0.3, "trained: " + train.accuracy());
+        assertFalse(CheckpointLayers.imageClassifier(tmp).isPresent(), "not a model folder");
+        assertFalse(DlrtFolder.find(tmp).isPresent());
+    }
+}
