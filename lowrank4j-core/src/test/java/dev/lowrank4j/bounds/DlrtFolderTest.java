@@ -11,6 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,15 +31,26 @@ class DlrtFolderTest {
     }
 
     private static DlrtJob.Result train(Path out, boolean baseline) {
+        return train(out, baseline, 0);
+    }
+
+    private static DlrtJob.Result train(Path out, boolean baseline, int logBounds) {
         DlrtOptions adam = DlrtOptions.adaptive(0.2).withIntegrator(DlrtOptions.IntegratorKind.ADAM);
         return DlrtJob.run(new DlrtJob.Options("mlp", "digits-8x8", digits, baseline ? null : adam, new int[] {16}, 1, 64,
-                0.005, 3, out, false, DlrtOptions.IntegratorKind.ADAM), TrainListener.NONE);
+                0.005, 3, out, false, DlrtOptions.IntegratorKind.ADAM), TrainListener.NONE, logBounds);
     }
 
     @Test
-    void lowRankLayersHaveTheirRankAndTheRunsClassifierGivesItsAccuracy(@TempDir Path tmp) {
+    void lowRankLayersHaveTheirRankAndTheRunsClassifierGivesItsAccuracy(@TempDir Path tmp) throws IOException {
         Path run = tmp.resolve("run");
-        DlrtJob.Result r = train(run, false);
+        DlrtJob.Result r = train(run, false, 10); // 23 steps: bounds logged at steps 10 and 20
+        List<String> logged = Files.readAllLines(run.resolve(BoundsLogHook.FILE));
+        assertEquals(2, logged.size());
+        assertTrue(logged.get(0).startsWith("{\"step\":10,\"log10_koopman\":\"Infinity\""), "singular low-rank layers: " + logged.get(0));
+        assertTrue(logged.get(1).contains("\"log10_spectral\":"), logged.get(1));
+        assertTrue(BoundsLogHook.curves(run).get("log10_spectral").size() == 2);
+        assertFalse(BoundsLogHook.curves(run).containsKey("log10_koopman"), "+inf is not charted");
+        assertTrue(Files.readString(run.resolve("report.html")).contains("Generalization bounds"));
         for (Path p : List.of(run, run.resolve(DlrtJob.MODEL_DIR), Checkpoints.latest(run).orElseThrow())) {
             MatrixLayers net = CheckpointLayers.load(p);
             assertTrue(net.feedForwardChain());
