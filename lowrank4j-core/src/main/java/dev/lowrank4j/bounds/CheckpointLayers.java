@@ -51,7 +51,8 @@ public final class CheckpointLayers {
 
     /**
      * The weight of every replaceable linear layer of a model, by module path: the first 2-D
-     * parameter of each (a plain Linear's weight; a wrapped layer's frozen base weight).
+     * parameter of each (a plain Linear's weight; a wrapped layer's frozen base weight), a
+     * convolution's 4-D kernel as its patch matrix, a DLRT layer as U·S·Vᵀ.
      */
     public static MatrixLayers fromModules(String description, ModuleHost model, boolean chain) {
         List<LayerMatrix> layers = new ArrayList<>();
@@ -61,7 +62,7 @@ public final class CheckpointLayers {
                 continue;
             }
             for (Parameter p : e.getValue().parameters()) {
-                if (p.value().rank() == 2) {
+                if (p.value().rank() == 2 || p.value().rank() == 4) { // 4: a convolution's kernel, as its patch matrix
                     layers.add(asMatrix(e.getKey() + ".weight", p.value()));
                     break;
                 }

@@ -3,6 +3,11 @@ package dev.lowrank4j.bounds;
 import dev.lowrank4j.data.images.IdxDirectory;
 import dev.lowrank4j.data.images.ImageSplit;
 import dev.lowrank4j.dlrt.DlrtOptions;
+import dev.lowrank4j.dlrt.LowRankConversion;
+import dev.lowrank4j.dlrt.LowRankInit;
+import dev.lowrank4j.dlrt.LowRankLinear;
+import dev.lowrank4j.dlrt.LowRankModelFile;
+import dev.lowrank4j.dlrt.VisionArchitecture;
 import dev.lowrank4j.models.vision.ImageClassifier;
 import dev.lowrank4j.tasks.vision.DlrtJob;
 import dev.lowrank4j.train.Checkpoints;
@@ -76,6 +81,7 @@ class DlrtFolderTest {
                 assertEquals(s.frobenius(), Math.sqrt(f2), 1e-4 * s.frobenius(), s.name());
             }
             assertEquals(Double.POSITIVE_INFINITY, report.total("koopman").logComplexity());
+            assertTrue(Double.isFinite(report.total("path").logComplexity()), "formed U·S·Vᵀ matrices compose: path norm");
         }
         ImageClassifier c = CheckpointLayers.imageClassifier(run).orElseThrow();
         DataStats test = MarginStats.of(c, digits.test(), "test", 0.1);
@@ -97,5 +103,22 @@ class DlrtFolderTest {
         assertTrue(train.accuracy() > 0.3, "trained: " + train.accuracy());
         assertFalse(CheckpointLayers.imageClassifier(tmp).isPresent(), "not a model folder");
         assertFalse(DlrtFolder.find(tmp).isPresent());
+    }
+
+    @Test
+    void lenet5ConvolutionsArePatchMatricesFullRankOrLowRank(@TempDir Path tmp) {
+        VisionArchitecture arch = VisionArchitecture.of(VisionArchitecture.LENET5, 1, 16, 16, 10);
+        ImageClassifier net = arch.build(5);
+        List<LowRankLinear> lowRank = LowRankConversion.apply(net, Map.of("conv2", 6), LowRankInit.Kind.SVD_OF_DEFAULT, 5);
+        LowRankModelFile.save(tmp, arch, net, lowRank);
+        MatrixLayers m = CheckpointLayers.load(tmp);
+        LayerMatrix conv1 = m.matrices().get(0), conv2 = m.matrices().get(1);
+        assertEquals("conv1.weight", conv1.name());
+        assertEquals(25, conv1.cols(), "1·5·5 patch");
+        assertEquals(CheckpointLayers.CONV_TREATMENT, conv1.treatment());
+        assertTrue(conv2.treatment().contains("rank 6") && conv2.treatment().contains(CheckpointLayers.CONV_TREATMENT), conv2.treatment());
+        BoundReport r = Bounds.compute(m, null, KoopmanOptions.defaults());
+        assertEquals(6, r.layers().get(1).numericalRank());
+        assertTrue(Double.isNaN(r.total("path").logComplexity()), "patch matrices do not compose");
     }
 }
