@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
                 "matrices [out, in*k*k]; transformers get exact per-layer numbers but their totals are not bounds of",
                 "the network (see docs/BOUNDS.md)."})
 final class BoundCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "RUN_OR_DIR", description = "A model folder, run folder or checkpoint, or minilm.")
+    @Option(names = "--model", paramLabel = "RUN_OR_DIR", description = "A model folder, run folder or checkpoint (LLaMA, BERT, image classifier, DLRT run or model), or minilm.")
     String model;
     @Option(names = "--synthetic", description = "Draw a square network instead: orthogonal or gaussian.")
     String synthetic;
