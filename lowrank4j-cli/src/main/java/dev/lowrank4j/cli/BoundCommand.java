@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
                 "  lowrank4j bound --synthetic gaussian --width 512 --depth 3 --json",
                 "  lowrank4j bound --model runs/mlp64 --data src/test/resources/digits-8x8 --split train --json",
                 "  lowrank4j bound --model runs/pretrain-full        # a LLaMA run: per-layer spectra",
+                "  lowrank4j bound --model runs/dlrt-mlp --data mnist --split test   # a DLRT run (or its model/, a checkpoint)",
                 "  lowrank4j bound --model minilm --json             # the pretrained MiniLM",
                 "",
                 "Bounds (keys of the JSON 'totals'): koopman (Hashimoto et al. 2024), frobenius and path (Neyshabur et al.",
@@ -38,7 +39,7 @@ import java.util.concurrent.Callable;
                 "matrices [out, in*k*k]; transformers get exact per-layer numbers but their totals are not bounds of",
                 "the network (see docs/BOUNDS.md)."})
 final class BoundCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "RUN_OR_DIR", description = "A model folder, run folder or checkpoint, or minilm.")
+    @Option(names = "--model", paramLabel = "RUN_OR_DIR", description = "A model folder, run folder or checkpoint (LLaMA, BERT, image classifier, DLRT run or model), or minilm.")
     String model;
     @Option(names = "--synthetic", description = "Draw a square network instead: orthogonal or gaussian.")
     String synthetic;
@@ -104,11 +105,9 @@ final class BoundCommand implements Callable<Integer> {
     }
 
     private DataStats dataStats(Path dir, String spec) {
-        if (!ClassifierFolder.isClassifierFolder(dir)) {
-            throw new Lowrank4jException("--data needs an image classifier folder (config.json model_type "
-                    + ClassifierFolder.MODEL_TYPE + "); margins of language models are not implemented");
-        }
-        ImageClassifier classifier = ClassifierFolder.load(dir);
+        ImageClassifier classifier = CheckpointLayers.imageClassifier(dir).orElseThrow(() -> new Lowrank4jException(
+                "--data needs an image classifier (a folder with config.json model_type " + ClassifierFolder.MODEL_TYPE
+                        + ", or a DLRT model, checkpoint or run folder); margins of language models are not implemented"));
         ImageSplit s = VisionDatasets.load(spec);
         ImageDataset part = switch (split) {
             case "train" -> s.train();

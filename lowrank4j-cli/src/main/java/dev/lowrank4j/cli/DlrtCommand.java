@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
                 "  lowrank4j dlrt --model mlp --data fashion-mnist --fixed-rank 20 --integrator adam --lr 0.001 --batch 256",
                 "  lowrank4j dlrt --model lenet5 --data mnist --start-rank 20,50,500 --quirks scsteffen   # ScSteffen's setup",
                 "  lowrank4j dlrt --out runs/dlrt-x --resume ...same options...     # continue from the last checkpoint",
+                "  lowrank4j dlrt --model mlp --data mnist --epochs 1 --log-bounds 100   # bounds every 100 steps: RUN/bounds.jsonl",
                 "", "--data: mnist (scripts/fetch-data.sh mnist), fashion-mnist (Debian package dataset-fashion-mnist)",
                 "or a folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and",
                 "t10k-labels-idx1-ubyte (optionally .gz).",
@@ -72,6 +73,9 @@ final class DlrtCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint (same options).")
     boolean resume;
+    @Option(names = "--log-bounds", paramLabel = "N", description = "Every N steps, log every generalization bound's"
+            + " complexity (see 'lowrank4j bound'; low-rank layers as U·S·Vᵀ) into RUN/bounds.jsonl, charted in report.html.")
+    Integer logBounds;
     @Option(names = "--threads", description = "Worker threads (default: all cores).")
     Integer threads;
 
@@ -82,6 +86,8 @@ final class DlrtCommand implements Callable<Integer> {
         if (batch < 1) throw new Lowrank4jException("--batch must be >= 1, got " + batch);
         if (!(lr > 0)) throw new Lowrank4jException("--lr must be > 0, got " + lr);
         if (epochs < 1) throw new Lowrank4jException("--epochs must be >= 1, got " + epochs);
+        if (logBounds != null && logBounds < 1) throw new Lowrank4jException("--log-bounds must be >= 1, got " + logBounds);
+        if (logBounds != null && sweep != null) throw new Lowrank4jException("--log-bounds applies to one run, not to --sweep");
         if (sweep != null && (fixedRank != null || baseline)) throw new Lowrank4jException("--sweep runs adaptive DLRT; it does not take --fixed-rank or --baseline");
         DlrtOptions d = options(sweep != null ? firstTau() : tau);
         int[] ranks = startRank == null ? null : parseInts("--start-rank", startRank);
@@ -105,7 +111,7 @@ final class DlrtCommand implements Callable<Integer> {
             return 0;
         }
         Progress progress = new Progress(System.out, 50);
-        DlrtJob.Result r = DlrtJob.run(o, progress);
+        DlrtJob.Result r = DlrtJob.run(o, progress, logBounds == null ? 0 : logBounds);
         progress.endBar();
         if (r.alreadyFinished()) System.out.println("the run had already finished; its results:");
         System.out.printf(Locale.ROOT, "done: %d steps, test accuracy %.4f, train accuracy %.4f%n", r.steps(), r.testAccuracy(), r.trainAccuracy());

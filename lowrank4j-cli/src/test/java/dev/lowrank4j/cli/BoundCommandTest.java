@@ -100,4 +100,23 @@ class BoundCommandTest {
         assertOneLineError(run("bound", "--synthetic", "gaussian", "--width", "0"), "--width and --depth must be >= 1");
         assertFalse(run("bound", "--help").out().isEmpty());
     }
+
+    /** `dlrt --log-bounds` on the digits for one epoch, then `bound` on its run folder with margins on the test split. */
+    @Test
+    void dlrtRunLogsBoundsAndItsFolderIsBoundWithData(@TempDir Path tmp) throws Exception {
+        assertOneLineError(run("dlrt", "--model", "mlp", "--data", DIGITS.toString(), "--log-bounds", "0"), "--log-bounds must be >= 1");
+        Path dir = tmp.resolve("dlrt");
+        Run t = run("dlrt", "--model", "mlp", "--data", DIGITS.toString(), "--epochs", "1", "--integrator", "adam", "--lr", "0.005",
+                "--start-rank", "8", "--log-bounds", "11", "--out", dir.toString());
+        assertEquals(0, t.code(), t.err());
+        assertEquals(2, Files.readAllLines(dir.resolve("bounds.jsonl")).size());
+        Run r = run("bound", "--model", dir.toString(), "--data", DIGITS.toString(), "--split", "test", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = Json.parseObject(r.out().getBytes(StandardCharsets.UTF_8), "bound output");
+        assertTrue(o.get("feed_forward_chain").asBoolean());
+        assertEquals(5, o.get("layers").size());
+        double acc = Json.readObjectFile(dir.resolve("summary.json")).get("test_accuracy").asDouble();
+        assertEquals(acc, o.get("data").get("accuracy").asDouble(), 1e-9);
+        assertEquals("Infinity", o.get("layers").get(0).get("condition_number").asText(), "rank-8 fc1 is singular");
+    }
 }

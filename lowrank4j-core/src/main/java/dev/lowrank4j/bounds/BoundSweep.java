@@ -2,6 +2,8 @@ package dev.lowrank4j.bounds;
 
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.data.images.ImageSplit;
+import dev.lowrank4j.dlrt.LowRankModelFile;
+import dev.lowrank4j.dlrt.VisionArchitecture;
 import dev.lowrank4j.models.vision.ImageClassifier;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.util.AtomicFiles;
@@ -22,7 +24,7 @@ import java.util.function.Consumer;
  * the {@link OrthogonalityPenalty}; for each, the measured generalization gap and every bound on
  * the training split, then which bounds track the gap across the runs (Spearman).
  *
- * <p>Writes {@code OUT/w{width}-p{penalty}/} (a {@link ClassifierFolder} plus its bounds.json,
+ * <p>Writes {@code OUT/w{width}-p{penalty}/} (a {@link dev.lowrank4j.dlrt.LowRankModelFile} with no low-rank layers, plus its bounds.json,
  * readable by {@code bound --model}), {@code OUT/sweep.json} and {@code OUT/sweep.md}.
  */
 public final class BoundSweep {
@@ -62,7 +64,9 @@ public final class BoundSweep {
                 var te = ClassifierTraining.evaluate(model, test);
                 DataStats stats = MarginStats.of(model, train, "train", c.marginQuantile());
                 Path dir = c.out().resolve(name);
-                ClassifierFolder.save(dir, arch, model);
+                // the one saved format of the vision classifiers (DLRT's, here with no low-rank layers)
+                LowRankModelFile.save(dir, new VisionArchitecture(arch.name(), arch.channels(), arch.height(), arch.width(),
+                        arch.numClasses(), arch.hidden()), model, List.of());
                 BoundReport report = Bounds.compute(ClassifierFolder.layers("mlp " + name, model), stats, c.koopman());
                 Json.writeAtomically(dir.resolve("bounds.json"), report.toJson());
                 Map<String, Object> row = new LinkedHashMap<>();

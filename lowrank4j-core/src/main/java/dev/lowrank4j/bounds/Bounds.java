@@ -104,9 +104,9 @@ public final class Bounds {
      */
     static double pathNormLog(List<LayerMatrix> matrices) {
         for (int j = 1; j < matrices.size(); j++) {
-            if (matrices.get(j).cols() != matrices.get(j - 1).rows() || !matrices.get(j).treatment().isEmpty()) return Double.NaN;
+            if (matrices.get(j).cols() != matrices.get(j - 1).rows() || isConvolution(matrices.get(j))) return Double.NaN;
         }
-        if (!matrices.getFirst().treatment().isEmpty()) return Double.NaN;
+        if (isConvolution(matrices.getFirst())) return Double.NaN;
         double[] v = new double[matrices.getFirst().cols()];
         java.util.Arrays.fill(v, 1.0);
         double logScale = 0; // rescale each step so deep products stay in range
@@ -130,6 +130,11 @@ public final class Bounds {
         double sum = 0;
         for (double x : v) sum += x;
         return 0.5 * (logScale + Math.log(sum));
+    }
+
+    /** A convolution's patch matrix is not the operator on images: patch matrices do not compose. A formed low-rank W does. */
+    private static boolean isConvolution(LayerMatrix m) {
+        return m.treatment().contains(CheckpointLayers.CONV_TREATMENT);
     }
 
     static double round(double x) {

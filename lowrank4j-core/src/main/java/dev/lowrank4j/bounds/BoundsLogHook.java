@@ -5,7 +5,14 @@ import dev.lowrank4j.optim.Optimizer;
 import dev.lowrank4j.train.MetricsLog;
 import dev.lowrank4j.train.StepHook;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lowrank4j.util.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -46,6 +53,37 @@ public final class BoundsLogHook implements StepHook {
     @Override
     public void onResume(long step) {
         MetricsLog.truncateAfter(file, step);
+    }
+
+    /**
+     * The logged curves of a run, by key ({@code log10_koopman}, …, {@code max_condition_number}
+     * as log10), each a list of [step, value]; non-finite values (a +∞ Koopman factor of a
+     * singular layer) are left out. Empty when the run logged no bounds.
+     */
+    public static Map<String, List<double[]>> curves(Path runDir) {
+        Map<String, List<double[]>> out = new LinkedHashMap<>();
+        Path f = runDir.resolve(FILE);
+        if (!Files.isRegularFile(f)) return out;
+        try {
+            for (String line : Files.readAllLines(f)) {
+                if (line.isBlank()) continue;
+                JsonNode n = Json.parseObject(line.getBytes(java.nio.charset.StandardCharsets.UTF_8), f.toString());
+                double step = n.path("step").asDouble();
+                n.fields().forEachRemaining(e -> {
+                    if (e.getKey().equals("step") || e.getKey().equals("mean_stable_rank_fraction") || !e.getValue().isNumber()) return;
+                    double v = e.getValue().asDouble();
+                    String key = e.getKey();
+                    if (key.equals("max_condition_number")) {
+                        key = "log10_max_condition_number";
+                        v = Math.log10(v);
+                    }
+                    if (Double.isFinite(v)) out.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[] {step, v});
+                });
+            }
+        } catch (IOException e) {
+            throw new dev.lowrank4j.Lowrank4jException(f + ": cannot read (" + e.getMessage() + ")");
+        }
+        return out;
     }
 
     static Map<String, Object> record(long step, BoundReport r) {

@@ -28,6 +28,10 @@ import java.util.Map;
  *  "channels": 1, "height": 8, "width": 8, "num_classes": 10, "hidden": [64, 64]}</pre>
  * ("hidden" for mlp only). Weights first, config last, each atomically: a folder with a config
  * always has its weights.
+ *
+ * <p>This duplicates {@link dev.lowrank4j.dlrt.LowRankModelFile} (which saves the same classifiers
+ * with zero low-rank layers for a full-rank {@code dlrt --baseline} run); {@code bound-sweep} now
+ * saves in that format, and this class stays as the reader of folders written before.
  */
 public final class ClassifierFolder {
     public static final String MODEL_TYPE = "lowrank4j-image-classifier";

@@ -11,7 +11,7 @@ public record LayerSpectrum(String name, int rows, int cols, double[] singularVa
                             double rowNormSum, String treatment) {
 
     public static LayerSpectrum of(LayerMatrix m) {
-        double[] s = SingularValues.of(m.data(), m.rows(), m.cols(), m.name());
+        double[] s = m.singularValues() != null ? m.singularValues().clone() : SingularValues.of(m.data(), m.rows(), m.cols(), m.name());
         double fro2 = 0, rowSum = 0;
         for (int i = 0; i < m.rows(); i++) {
             double r2 = 0;

@@ -41,6 +41,9 @@ public final class RunReport {
         html.chart("Loss", "step", lossUnit, losses);
         if (!ranks.isEmpty()) html.chart("Rank per layer", "step", "rank", ranks);
         if (!others.isEmpty()) html.chart("Evaluation", "step", "value", others);
+        List<Series> bounds = new ArrayList<>(); // --log-bounds: RUN/bounds.jsonl
+        dev.lowrank4j.bounds.BoundsLogHook.curves(runDir).forEach((k, v) -> bounds.add(new Series(k, v)));
+        if (!bounds.isEmpty()) html.chart("Generalization bounds (log10 complexity, weights only)", "step", "log10", bounds);
         html.preformatted("final evaluation: " + summary.metrics().describe() + "\n\nmemory by category\n" + summary.memory().format());
         Json.writeStringAtomically(runDir.resolve(FILE), html.render());
     }

@@ -1,5 +1,7 @@
 package dev.lowrank4j.tasks.vision;
 
+import dev.lowrank4j.bounds.BoundsLogHook;
+import dev.lowrank4j.bounds.KoopmanOptions;
 import dev.lowrank4j.data.images.ImageSplit;
 import dev.lowrank4j.dlrt.DlrtOptions;
 import dev.lowrank4j.dlrt.KlsIntegrator;
@@ -68,6 +70,15 @@ public final class DlrtJob {
     }
 
     public static Result run(Options o, TrainListener listener) {
+        return run(o, listener, 0);
+    }
+
+    /**
+     * As {@link #run(Options, TrainListener)}; {@code logBoundsEvery} > 0 logs every bound's
+     * weights-only complexity every that many steps into RUN/bounds.jsonl
+     * ({@link BoundsLogHook}, low-rank layers as U·S·Vᵀ), charted in report.html; 0 = off.
+     */
+    public static Result run(Options o, TrainListener listener, int logBoundsEvery) {
         ImageSplit split = o.data();
         VisionArchitecture arch = VisionArchitecture.of(o.model(), split.train().channels(), split.train().height(),
                 split.train().width(), split.train().numClasses());
@@ -96,7 +107,12 @@ public final class DlrtJob {
             Result done = finished(o.out(), cfg.steps());
             if (done != null) return done;
         }
-        TrainSummary summary = new Trainer<>(task, data, cfg, o.out(), kls).schedule(step -> 1.0).listener(listener).run(o.resume());
+        Trainer<SplitBatch> trainer = new Trainer<>(task, data, cfg, o.out(), kls).schedule(step -> 1.0).listener(listener);
+        if (logBoundsEvery > 0) {
+            trainer.hook(new BoundsLogHook(model, "dlrt " + o.model() + (o.dlrt() == null ? " (full rank)" : ""), true,
+                    logBoundsEvery, KoopmanOptions.defaults(), o.out()));
+        }
+        TrainSummary summary = trainer.run(o.resume());
 
         LowRankModelFile.save(o.out().resolve(MODEL_DIR), arch, model, layers);
         Map<String, Integer> ranks = new LinkedHashMap<>();
