@@ -7,13 +7,13 @@ import dev.lowrank4j.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.lowrank4j.cli.CliRun.assertOneLineError;
+import static dev.lowrank4j.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,32 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BoundCommandTest {
     private static final Path DIGITS = Path.of("../lowrank4j-core/src/test/resources/digits-8x8");
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.commandLine().execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    private static void assertOneLineError(Run r, String fragment) {
-        assertEquals(1, r.code(), r.err());
-        String[] lines = r.err().strip().split("\n");
-        assertEquals(1, lines.length, r.err());
-        assertTrue(lines[0].startsWith("error: ") && lines[0].contains(fragment), r.err());
-    }
-
     @Test
     void syntheticJsonHasLayersAndTotalsKeyedByBound() {
-        Run r = run("bound", "--synthetic", "orthogonal", "--width", "16", "--depth", "3", "--koopman-include-last", "--json");
+        CliRun r = run("bound", "--synthetic", "orthogonal", "--width", "16", "--depth", "3", "--koopman-include-last", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode o = Json.parseObject(r.out().getBytes(StandardCharsets.UTF_8), "bound output");
         assertEquals(3, o.get("layers").size());
@@ -64,7 +41,7 @@ class BoundCommandTest {
         ClassifierFolder.save(tmp, new ClassifierFolder.Architecture("mlp", 1, 8, 8, 10, List.of(64)), mlp);
         Path out = tmp.resolve("bounds.json");
         // an untrained network has negative margins at the 10% quantile: the margin bounds are skipped with a warning
-        Run r = run("bound", "--model", tmp.toString(), "--data", DIGITS.toString(), "--split", "test",
+        CliRun r = run("bound", "--model", tmp.toString(), "--data", DIGITS.toString(), "--split", "test",
                 "--margin-quantile", "0.99", "--json", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode o = Json.parseObject(r.out().getBytes(StandardCharsets.UTF_8), "bound output");
@@ -72,7 +49,7 @@ class BoundCommandTest {
         assertEquals(2, o.get("layers").size());
         assertEquals("fc1.weight", o.get("layers").get(0).get("name").asText());
         assertTrue(Files.isRegularFile(out));
-        Run text = run("bound", "--model", tmp.toString());
+        CliRun text = run("bound", "--model", tmp.toString());
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().contains("fc2.weight"), text.out());
     }
@@ -80,7 +57,7 @@ class BoundCommandTest {
     @Test
     void pretrainLogsBoundsEveryNSteps(@TempDir Path tmp) throws java.io.IOException {
         Path out = tmp.resolve("run");
-        Run r = run("pretrain", "--preset", "debug", "--steps", "2", "--log-bounds", "1", "--out", out.toString());
+        CliRun r = run("pretrain", "--preset", "debug", "--steps", "2", "--log-bounds", "1", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         List<String> lines = Files.readAllLines(out.resolve("bounds.jsonl"));
         assertEquals(2, lines.size());
@@ -106,11 +83,11 @@ class BoundCommandTest {
     void dlrtRunLogsBoundsAndItsFolderIsBoundWithData(@TempDir Path tmp) throws Exception {
         assertOneLineError(run("dlrt", "--model", "mlp", "--data", DIGITS.toString(), "--log-bounds", "0"), "--log-bounds must be >= 1");
         Path dir = tmp.resolve("dlrt");
-        Run t = run("dlrt", "--model", "mlp", "--data", DIGITS.toString(), "--epochs", "1", "--integrator", "adam", "--lr", "0.005",
+        CliRun t = run("dlrt", "--model", "mlp", "--data", DIGITS.toString(), "--epochs", "1", "--integrator", "adam", "--lr", "0.005",
                 "--start-rank", "8", "--log-bounds", "11", "--out", dir.toString());
         assertEquals(0, t.code(), t.err());
         assertEquals(2, Files.readAllLines(dir.resolve("bounds.jsonl")).size());
-        Run r = run("bound", "--model", dir.toString(), "--data", DIGITS.toString(), "--split", "test", "--json");
+        CliRun r = run("bound", "--model", dir.toString(), "--data", DIGITS.toString(), "--split", "test", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode o = Json.parseObject(r.out().getBytes(StandardCharsets.UTF_8), "bound output");
         assertTrue(o.get("feed_forward_chain").asBoolean());

@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * One run of the command line inside the test JVM, with what it printed, and the check every CLI
- * test makes of a user mistake: the exit code, one {@code error:} line naming the problem, no trace.
+ * test makes of a user mistake: the exit code, one {@code error:} line naming the problem (plus the
+ * help hint for usage errors), no trace.
  */
 record CliRun(int code, String out, String err) {
 
@@ -44,6 +45,9 @@ record CliRun(int code, String out, String err) {
     static void assertOneLineError(CliRun r, int code, String fragment) {
         assertEquals(code, r.code(), r.err());
         String[] lines = r.err().strip().split("\n");
+        // a usage error (exit 2) may add picocli's hint "Try 'lowrank4j CMD --help'." as a second line
+        boolean hint = code == 2 && lines.length == 2 && lines[1].startsWith("Try '");
+        assertTrue(lines.length == 1 || hint, "one line: " + r.err());
         assertTrue(lines[0].startsWith("error: "), r.err());
         assertTrue(lines[0].contains(fragment), "expected '" + fragment + "' in: " + r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());

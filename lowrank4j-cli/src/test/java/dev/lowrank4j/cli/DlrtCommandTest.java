@@ -3,44 +3,18 @@ package dev.lowrank4j.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static dev.lowrank4j.cli.CliRun.assertOneLineError;
+import static dev.lowrank4j.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** `dlrt` and `bench step --model` as a user meets them: one-line errors for bad input (issue 9 item 8), a short run. */
 class DlrtCommandTest {
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.commandLine().execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
-    private static void assertOneLineError(Run r, String fragment) {
-        assertEquals(1, r.code(), r.err());
-        String[] lines = r.err().strip().split("\n");
-        assertEquals(1, lines.length, r.err());
-        assertTrue(lines[0].startsWith("error: ") && lines[0].contains(fragment), r.err());
-        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
-    }
-
     /** Writes MNIST-style IDX files: n images of side×side, labels 0..9 cycling. */
     private static Path idxFolder(Path dir, int trainImages, int trainLabels, int side) throws IOException {
         Files.createDirectories(dir);
@@ -74,7 +48,7 @@ class DlrtCommandTest {
         Path truncated = idxFolder(tmp.resolve("cut"), 40, 40, 16);
         byte[] whole = Files.readAllBytes(truncated.resolve("train-images-idx3-ubyte"));
         Files.write(truncated.resolve("train-images-idx3-ubyte"), java.util.Arrays.copyOf(whole, whole.length - 100));
-        Run r = run("dlrt", "--data", truncated.toString(), "--out", tmp.resolve("o2").toString());
+        CliRun r = run("dlrt", "--data", truncated.toString(), "--out", tmp.resolve("o2").toString());
         assertOneLineError(r, "train-images-idx3-ubyte");
 
         Path counts = idxFolder(tmp.resolve("counts"), 40, 39, 16);
@@ -109,11 +83,11 @@ class DlrtCommandTest {
     void aShortRunWritesItsFolder(@TempDir Path tmp) throws IOException {
         Path ok = idxFolder(tmp.resolve("ok"), 40, 40, 16);
         Path out = tmp.resolve("run");
-        Run r = run("dlrt", "--data", ok.toString(), "--epochs", "1", "--batch", "20", "--start-rank", "4", "--out", out.toString());
+        CliRun r = run("dlrt", "--data", ok.toString(), "--epochs", "1", "--batch", "20", "--start-rank", "4", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("test accuracy"), r.out());
         assertTrue(Files.isRegularFile(out.resolve("summary.json")) && Files.isRegularFile(out.resolve("model/lowrank_model.json")));
-        Run again = run("dlrt", "--data", ok.toString(), "--epochs", "1", "--batch", "20", "--start-rank", "4", "--out", out.toString());
+        CliRun again = run("dlrt", "--data", ok.toString(), "--epochs", "1", "--batch", "20", "--start-rank", "4", "--out", out.toString());
         assertOneLineError(again, "already holds a run");
     }
 }
