@@ -27,6 +27,12 @@ public final class TokenDataset {
     /** Train, validation and (when {@code testFraction > 0}) test, in that order along the text. */
     public TokenDataset(int[] tokens, double valFraction, double testFraction, int seq) {
         if (seq < 1) throw new Lowrank4jException("sequence length must be >= 1, got " + seq);
+        // A negative fraction made the split indices run past the corpus (IllegalArgumentException from
+        // Arrays.copyOfRange; a fuzzer finding). The jobs pass constants, but the constructor is public.
+        if (!(valFraction >= 0 && testFraction >= 0 && valFraction + testFraction < 1)) {
+            throw new Lowrank4jException("validation and test fractions must be >= 0 and sum to less than 1, got "
+                    + valFraction + " and " + testFraction);
+        }
         int valLen = (int) Math.round(tokens.length * valFraction);
         int testLen = (int) Math.round(tokens.length * testFraction);
         int trainLen = tokens.length - valLen - testLen;
