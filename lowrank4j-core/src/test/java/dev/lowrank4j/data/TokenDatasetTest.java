@@ -61,6 +61,14 @@ class TokenDatasetTest {
         }
     }
 
+    /** Fuzzer finding: --seq 2147483647 overflowed seq + 1, passed the size check and ran out of memory. */
+    @Test
+    void hugeSequenceLengthIsTooSmallACorpusNotAnOverflow() {
+        Lowrank4jException e = assertThrows(Lowrank4jException.class,
+                () -> new TokenDataset(new int[1000], 0.1, 0.1, Integer.MAX_VALUE));
+        assertTrue(e.getMessage().contains("corpus too small") && e.getMessage().contains("2147483648 tokens"), e.getMessage());
+    }
+
     @Test
     void byteTokenizerRoundTripsUtf8() {
         String s = "Call me Ishmael — ünïcödé";
