@@ -27,13 +27,21 @@ public final class TokenDataset {
     /** Train, validation and (when {@code testFraction > 0}) test, in that order along the text. */
     public TokenDataset(int[] tokens, double valFraction, double testFraction, int seq) {
         if (seq < 1) throw new Lowrank4jException("sequence length must be >= 1, got " + seq);
+        // A negative fraction made the split indices run past the corpus (IllegalArgumentException from
+        // Arrays.copyOfRange; a fuzzer finding). The jobs pass constants, but the constructor is public.
+        if (!(valFraction >= 0 && testFraction >= 0 && valFraction + testFraction < 1)) {
+            throw new Lowrank4jException("validation and test fractions must be >= 0 and sum to less than 1, got "
+                    + valFraction + " and " + testFraction);
+        }
         int valLen = (int) Math.round(tokens.length * valFraction);
         int testLen = (int) Math.round(tokens.length * testFraction);
         int trainLen = tokens.length - valLen - testLen;
         // each split needs at least one full window of seq inputs plus the next-token target
-        if (trainLen < seq + 1 || valLen < seq + 1 || (testFraction > 0 && testLen < seq + 1)) {
+        // "<= seq", not "< seq + 1": seq = Integer.MAX_VALUE made seq + 1 negative, the check passed and the
+        // batch arrays asked for 2^31 ints (OutOfMemoryError; a fuzzer finding)
+        if (trainLen <= seq || valLen <= seq || (testFraction > 0 && testLen <= seq)) {
             throw new Lowrank4jException("corpus too small: " + tokens.length + " tokens cannot give train, validation"
-                    + (testFraction > 0 ? " and test" : "") + " windows of " + (seq + 1) + " tokens (validation fraction "
+                    + (testFraction > 0 ? " and test" : "") + " windows of " + ((long) seq + 1) + " tokens (validation fraction "
                     + valFraction + (testFraction > 0 ? ", test fraction " + testFraction : "")
                     + "); use a longer corpus or a smaller --seq");
         }

@@ -175,8 +175,17 @@ public final class Checkpoints {
             last = new Metrics(values, primary);
         }
         JsonNode recent = j.path("recent_losses");
+        // an object here has a size but no elements by index (a fuzzer finding: NullPointerException)
+        if (!recent.isMissingNode() && !recent.isNull() && !recent.isArray()) {
+            throw new Lowrank4jException(file + ": recent_losses must be an array of numbers, found " + Json.kind(recent));
+        }
         double[] losses = new double[recent.size()];
-        for (int i = 0; i < losses.length; i++) losses[i] = recent.get(i).asDouble();
+        for (int i = 0; i < losses.length; i++) {
+            if (!recent.get(i).isNumber()) {
+                throw new Lowrank4jException(file + ": recent_losses[" + i + "] must be a number, found " + Json.kind(recent.get(i)));
+            }
+            losses[i] = recent.get(i).asDouble();
+        }
         return new TrainerState(j.get("step").asLong(), position, j.get(v1 ? "tokens_seen" : "units_seen").asLong(),
                 j.get("train_seconds").asDouble(), last, losses, j.path("peak_activation_bytes").asLong(0));
     }

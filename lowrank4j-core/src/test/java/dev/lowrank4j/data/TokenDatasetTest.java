@@ -51,6 +51,24 @@ class TokenDatasetTest {
         assertTrue(e.getMessage().contains("corpus too small"), e.getMessage());
     }
 
+    /** Fuzzer finding: a negative test fraction ran the split past the corpus (IllegalArgumentException). */
+    @Test
+    void negativeOrOversizedFractionsAreAClearError() {
+        int[] tokens = new int[1000];
+        for (double[] f : new double[][] {{0.1, -0.1}, {-0.1, 0.1}, {0.6, 0.5}, {Double.NaN, 0.1}}) {
+            Lowrank4jException e = assertThrows(Lowrank4jException.class, () -> new TokenDataset(tokens, f[0], f[1], 8));
+            assertTrue(e.getMessage().contains("fractions must be >= 0"), e.getMessage());
+        }
+    }
+
+    /** Fuzzer finding: --seq 2147483647 overflowed seq + 1, passed the size check and ran out of memory. */
+    @Test
+    void hugeSequenceLengthIsTooSmallACorpusNotAnOverflow() {
+        Lowrank4jException e = assertThrows(Lowrank4jException.class,
+                () -> new TokenDataset(new int[1000], 0.1, 0.1, Integer.MAX_VALUE));
+        assertTrue(e.getMessage().contains("corpus too small") && e.getMessage().contains("2147483648 tokens"), e.getMessage());
+    }
+
     @Test
     void byteTokenizerRoundTripsUtf8() {
         String s = "Call me Ishmael — ünïcödé";
