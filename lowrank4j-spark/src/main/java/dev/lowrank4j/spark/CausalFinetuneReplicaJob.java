@@ -2,18 +2,13 @@ package dev.lowrank4j.spark;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lowrank4j.Lowrank4jException;
-import dev.lowrank4j.optim.Optimizer;
 import dev.lowrank4j.tasks.CausalFinetuneJob;
 import dev.lowrank4j.tasks.FinetuneMethod;
-import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.train.Replica;
 import dev.lowrank4j.train.TrainConfig;
-import dev.lowrank4j.train.TrainSummary;
-import dev.lowrank4j.train.Trainer;
 import dev.lowrank4j.util.Json;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * {@code finetune --spark} of a LLaMA as a causal LM: every replica loads the same base model and
@@ -60,26 +55,6 @@ public record CausalFinetuneReplicaJob(String model, String text, FinetuneMethod
     public Prepared prepare(Replica replica, Path trainerDir) {
         CausalFinetuneJob.Options o = options();
         CausalFinetuneJob.Prepared p = CausalFinetuneJob.prepare(o, replica, trainerDir);
-        return new Prepared() {
-            @Override
-            public Trainer<?> trainer() {
-                return p.trainer();
-            }
-
-            @Override
-            public Optimizer optimizer() {
-                return p.optimizer();
-            }
-
-            @Override
-            public Map<String, Tensor> weights() {
-                return p.model().stateDict();
-            }
-
-            @Override
-            public void finish(TrainSummary summary) {
-                CausalFinetuneJob.finish(o, p, summary);
-            }
-        };
+        return Prepared.of(p.trainer(), p.optimizer(), () -> p.model().stateDict(), summary -> CausalFinetuneJob.finish(o, p, summary));
     }
 }

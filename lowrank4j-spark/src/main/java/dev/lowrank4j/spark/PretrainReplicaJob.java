@@ -2,19 +2,14 @@ package dev.lowrank4j.spark;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lowrank4j.Lowrank4jException;
-import dev.lowrank4j.optim.Optimizer;
 import dev.lowrank4j.tasks.ModelShape;
 import dev.lowrank4j.tasks.PretrainJob;
 import dev.lowrank4j.tasks.PretrainMethod;
-import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.train.Replica;
 import dev.lowrank4j.train.TrainConfig;
-import dev.lowrank4j.train.TrainSummary;
-import dev.lowrank4j.train.Trainer;
 import dev.lowrank4j.util.Json;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 /** {@code pretrain --spark}: the settings as JSON (the records run_config.json holds), rebuilt on each executor. */
 public record PretrainReplicaJob(String shape, String train, String method, String corpus, String outDir, boolean resume,
@@ -61,26 +56,6 @@ public record PretrainReplicaJob(String shape, String train, String method, Stri
         PretrainJob.Options o = options();
         PretrainJob.Prepared p = PretrainJob.prepare(o, replica, trainerDir);
         SparkChecks.requireClippable(p.method(), p.train()); // the saved settings, on resume
-        return new Prepared() {
-            @Override
-            public Trainer<?> trainer() {
-                return p.trainer();
-            }
-
-            @Override
-            public Optimizer optimizer() {
-                return p.optimizer();
-            }
-
-            @Override
-            public Map<String, Tensor> weights() {
-                return p.model().stateDict();
-            }
-
-            @Override
-            public void finish(TrainSummary summary) {
-                PretrainJob.finish(o, p, summary);
-            }
-        };
+        return Prepared.of(p.trainer(), p.optimizer(), () -> p.model().stateDict(), summary -> PretrainJob.finish(o, p, summary));
     }
 }

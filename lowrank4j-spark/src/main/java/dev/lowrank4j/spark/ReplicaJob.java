@@ -9,6 +9,8 @@ import dev.lowrank4j.train.TrainSummary;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What a data-parallel replica runs, whatever the task (pretraining, fine-tuning): a job that
@@ -42,5 +44,31 @@ public interface ReplicaJob extends Serializable {
 
         /** The leader's work after training: what a one-process run writes after its trainer finishes. */
         void finish(TrainSummary summary);
+
+        /** A replica from its parts; the weights are read when asked for (after training, for the fingerprint). */
+        static Prepared of(Trainer<?> trainer, Optimizer optimizer, Supplier<Map<String, Tensor>> weights,
+                           Consumer<TrainSummary> finish) {
+            return new Prepared() {
+                @Override
+                public Trainer<?> trainer() {
+                    return trainer;
+                }
+
+                @Override
+                public Optimizer optimizer() {
+                    return optimizer;
+                }
+
+                @Override
+                public Map<String, Tensor> weights() {
+                    return weights.get();
+                }
+
+                @Override
+                public void finish(TrainSummary summary) {
+                    finish.accept(summary);
+                }
+            };
+        }
     }
 }
