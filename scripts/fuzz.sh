@@ -40,9 +40,10 @@ test=${TARGETS[$1]:-} || true
 
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 cd "$here"
+# Not offline (-o): on a fresh machine the first campaign must be able to fetch the build's plugins.
 # jazzer.internal.arg.N are the libFuzzer arguments jazzer-junit passes on (argument 0 is argv[0]);
 # they come after the annotation's maxDuration, so -max_total_time here wins.
-JAZZER_FUZZ=1 exec mvn -o -B -pl lowrank4j-core -Pfuzz test \
+JAZZER_FUZZ=1 exec mvn -B -pl lowrank4j-core -Pfuzz test \
   -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
   -Djazzer.internal.arg.0=fuzz \
   -Djazzer.internal.arg.1=-max_total_time="$2" \

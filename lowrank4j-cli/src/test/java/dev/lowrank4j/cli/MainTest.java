@@ -69,6 +69,26 @@ class MainTest {
         assertOneLineError(run("pretrain", "--corpus", small.toString(), "--out", tmp.resolve("r").toString()), 1, "corpus too small");
     }
 
+    /** Every command's help renders cleanly: picocli warns on stderr about a stray '%' in a description. */
+    @Test
+    void everyCommandsHelpHasExamplesAndNoWarnings() {
+        java.util.List<String[]> commands = new java.util.ArrayList<>();
+        Main.commandLine().getSubcommands().forEach((name, sub) -> {
+            if (sub.getSubcommands().isEmpty()) commands.add(new String[] {name});
+            else sub.getSubcommands().keySet().forEach(child -> commands.add(new String[] {name, child}));
+        });
+        assertTrue(commands.size() >= 10, "commands: " + commands.size());
+        for (String[] command : commands) {
+            String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+            args[command.length] = "--help";
+            CliRun r = run(args);
+            String name = String.join(" ", command);
+            assertEquals(0, r.code(), name + ": " + r.err());
+            assertEquals("", r.err(), name + " --help printed on stderr");
+            assertTrue(r.out().contains("Examples:"), name + " --help has no examples");
+        }
+    }
+
     @Test
     void helpShowsExamples() {
         CliRun r = run("pretrain", "--help");
