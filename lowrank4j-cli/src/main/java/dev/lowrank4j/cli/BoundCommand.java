@@ -85,16 +85,17 @@ final class BoundCommand implements Callable<Integer> {
         }
         if (split == null) split = "train";
         if (marginQuantile == null) marginQuantile = 0.1;
+        PhaseProgress progress = PhaseProgress.onStderr();
         MatrixLayers net;
         DataStats stats = null;
         if (synthetic != null) {
             if (data != null) throw new Lowrank4jException("--data applies to --model image classifiers, not to --synthetic");
             net = SyntheticNetworks.draw(synthetic, width == null ? 64 : width, depth == null ? 4 : depth, seed == null ? 42 : seed);
         } else {
-            net = CheckpointLayers.load(model);
-            if (data != null) stats = dataStats(Path.of(model), data);
+            net = progress.during("loading " + model, () -> CheckpointLayers.load(model));
+            if (data != null) stats = progress.during("margins on " + data + " (" + split + ")", () -> dataStats(Path.of(model), data));
         }
-        BoundReport report = Bounds.compute(net, stats, koopman);
+        BoundReport report = Bounds.compute(net, stats, koopman, progress);
         if (stats != null && !stats.hasPositiveMargin()) {
             System.err.println("warning: the margin at quantile " + marginQuantile + " is " + stats.margin()
                     + " (not positive): the margin bounds are not computed; raise --margin-quantile");

@@ -91,7 +91,7 @@ final class DlrtCommand implements Callable<Integer> {
         if (sweep != null && (fixedRank != null || baseline)) throw new Lowrank4jException("--sweep runs adaptive DLRT; it does not take --fixed-rank or --baseline");
         DlrtOptions d = options(sweep != null ? firstTau() : tau);
         int[] ranks = startRank == null ? null : parseInts("--start-rank", startRank);
-        ImageSplit split = VisionDatasets.load(data);
+        ImageSplit split = PhaseProgress.onStdout(0).during("loading " + data, () -> VisionDatasets.load(data));
         Path dir = out != null ? out : Path.of("runs", "dlrt-" + model + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         System.out.printf("lowrank4j dlrt: %s on %s (%,d train / %,d test images), %d threads%n", model, data,
@@ -102,8 +102,14 @@ final class DlrtCommand implements Callable<Integer> {
         if (sweep != null) {
             List<Double> taus = new ArrayList<>();
             for (String t : sweep.split(",")) taus.add(parseTau(t.strip()));
+            int runs = taus.size() + 1; // the full-rank baseline first
+            long sweepStart = System.nanoTime();
+            int[] started = {0};
             List<DlrtSweep.Row> rows = DlrtSweep.run(o, taus, name -> {
-                System.out.println("== " + name);
+                double elapsed = (System.nanoTime() - sweepStart) / 1e9;
+                System.out.printf(Locale.ROOT, "== run %d/%d %s (sweep elapsed %s, eta %s)%n", started[0] + 1, runs, name,
+                        ProgressFormat.duration(elapsed), ProgressFormat.eta(elapsed, started[0], runs));
+                started[0]++;
                 return new Progress(System.out, 50);
             });
             System.out.print(DlrtSweep.markdown(rows));

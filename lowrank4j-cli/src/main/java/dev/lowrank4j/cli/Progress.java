@@ -20,8 +20,12 @@ class Progress implements TrainListener {
     private boolean barDrawn;
 
     Progress(PrintStream out, int logEvery) {
+        this(out, logEvery, ProgressFormat.interactive());
+    }
+
+    Progress(PrintStream out, int logEvery, boolean tty) {
         this.out = out;
-        this.tty = System.console() != null && System.getenv("CI") == null;
+        this.tty = tty;
         this.logEvery = logEvery;
     }
 
@@ -41,17 +45,15 @@ class Progress implements TrainListener {
     @Override
     public void onStep(StepStats s) {
         if (tty) {
-            int width = 30;
-            int filled = (int) (width * s.step() / Math.max(1, total));
-            double eta = s.elapsedSeconds() / Math.max(1, s.step()) * (total - s.step());
-            out.printf("\r[%s%s] %d/%d loss %.4f%s lr %.2e %,.0f %s/s eta %s ", "#".repeat(filled),
-                    " ".repeat(width - filled), s.step(), total, s.loss(), lastEval, s.lr(), s.unitsPerSecond(),
-                    shortUnit(s.unit()), duration(eta));
+            out.printf("\r%s %d/%d loss %.4f%s lr %.2e %,.0f %s/s eta %s ", ProgressFormat.bar(s.step(), total),
+                    s.step(), total, s.loss(), lastEval, s.lr(), s.unitsPerSecond(), shortUnit(s.unit()),
+                    ProgressFormat.eta(s.elapsedSeconds(), s.step(), total));
             out.flush();
             barDrawn = true;
         } else if (s.step() % logEvery == 0 || s.step() == total) {
-            out.printf("step %d/%d loss %.4f lr %.2e grad_norm %.3f %,.0f %s/s elapsed %s%n", s.step(), total,
-                    s.loss(), s.lr(), s.gradNorm(), s.unitsPerSecond(), shortUnit(s.unit()), duration(s.elapsedSeconds()));
+            out.printf("step %d/%d loss %.4f lr %.2e grad_norm %.3f %,.0f %s/s elapsed %s eta %s%n", s.step(), total,
+                    s.loss(), s.lr(), s.gradNorm(), s.unitsPerSecond(), shortUnit(s.unit()), ProgressFormat.duration(s.elapsedSeconds()),
+                    ProgressFormat.eta(s.elapsedSeconds(), s.step(), total));
         }
     }
 
@@ -76,10 +78,5 @@ class Progress implements TrainListener {
             out.println();
             barDrawn = false;
         }
-    }
-
-    static String duration(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60) : String.format("%dm%02ds", s / 60, s % 60);
     }
 }

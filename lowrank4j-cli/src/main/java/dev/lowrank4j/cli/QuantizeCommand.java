@@ -70,45 +70,46 @@ final class QuantizeCommand implements Callable<Integer> {
             case "lp" -> GridInit.LP_SEARCH;
             default -> throw new dev.lowrank4j.Lowrank4jException("unknown --grid '" + grid + "'; choose minmax or lp");
         };
+        PhaseProgress phases = PhaseProgress.onStdout(100);
         QuantizeJob.Result r = QuantizeJob.run(new QuantizeJob.Options(model, m, bits, actBits, rank, calib, calibSamples, seq,
-                iters, batch, lr, g, seed, out), new BlockProgress());
+                iters, batch, lr, g, seed, out), new BlockProgress(phases, m.learns() ? iters : 0), phases);
         System.out.printf(Locale.ROOT, "wrote %s: %s %s, %s%n", r.out(), m.id, r.scheme().name(),
                 r.samples() == 0 ? "no calibration data" : r.samples() + " calibration samples of " + r.seq() + " tokens");
         return 0;
     }
 
-    /** A bar per block on a terminal; a line per block (and every 100 iterations) otherwise. */
+    /**
+     * Each block is one phase of the shared renderer, its iterations the units (a line every 100 in a
+     * log); the closing line adds the block's losses and the ETA for the whole model.
+     */
     private static final class BlockProgress implements SequentialReconstruction.Listener {
-        private final boolean tty = System.console() != null && System.getenv("CI") == null;
+        private final PhaseProgress phases;
+        private final int iterations;
         private final long started = System.nanoTime();
         private int blocks;
-        private String path;
+
+        BlockProgress(PhaseProgress phases, int iterations) {
+            this.phases = phases;
+            this.iterations = iterations;
+        }
 
         @Override
         public void blockStarted(int index, int blocks, String path) {
             this.blocks = blocks;
-            this.path = path;
+            phases.begin(String.format(Locale.ROOT, "block %d/%d %s", index + 1, blocks, path), iterations, "iterations");
         }
 
         @Override
         public void iteration(int index, int iteration, int iterations, double loss) {
-            if (tty) {
-                int width = 30, filled = width * iteration / Math.max(1, iterations);
-                System.out.printf(Locale.ROOT, "\rblock %d/%d %s [%s%s] %d/%d loss %.5f ", index + 1, blocks, path,
-                        "#".repeat(filled), " ".repeat(width - filled), iteration, iterations, loss);
-                System.out.flush();
-            } else if (iteration % 100 == 0) {
-                System.out.printf(Locale.ROOT, "block %d/%d %s iteration %d/%d loss %.5f%n", index + 1, blocks, path, iteration, iterations, loss);
-            }
+            phases.advance(iteration);
         }
 
         @Override
         public void blockDone(int index, BlockReconstruction.Result r) {
-            if (tty) System.out.println();
             String losses = Double.isNaN(r.startLoss()) ? "rounded to nearest"
                     : String.format(Locale.ROOT, "block loss %.5f (RTN) -> %.5f, %,d learnables", r.startLoss(), r.endLoss(), r.learnables());
-            System.out.printf(Locale.ROOT, "block %d/%d %s: %s, elapsed %s%n", index + 1, blocks, r.block(), losses,
-                    Progress.duration((System.nanoTime() - started) / 1e9));
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            phases.finish(losses + ", model eta " + ProgressFormat.eta(elapsed, index + 1, blocks));
         }
     }
 }

@@ -4,6 +4,8 @@ import dev.lowrank4j.kernels.GemmKernel;
 import dev.lowrank4j.kernels.OpenBlasGemm;
 import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.kernels.VectorGemm;
+import dev.lowrank4j.util.PhaseListener;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -74,7 +76,12 @@ public final class GemmBenchmark {
 
     /** Default shapes and thread counts, java and (if present) openblas. */
     public static Report run() {
-        return run(DEFAULT_SHAPES, DEFAULT_THREADS);
+        return run(PhaseListener.SILENT);
+    }
+
+    /** The default shapes and thread counts, reporting the warm-up and each case measured (it takes about a minute). */
+    public static Report run(PhaseListener progress) {
+        return run(DEFAULT_SHAPES, DEFAULT_THREADS, OpenBlasGemm.available(), DEFAULT_ROUNDS, DEFAULT_ROUND_SECONDS, progress);
     }
 
     public static Report run(List<Shape> shapes, List<Integer> threads) {
@@ -88,12 +95,18 @@ public final class GemmBenchmark {
      */
     public static Report run(List<Shape> shapes, List<Integer> threads, boolean withOpenBlas,
                              int rounds, double roundSeconds) {
+        return run(shapes, threads, withOpenBlas, rounds, roundSeconds, PhaseListener.SILENT);
+    }
+
+    public static Report run(List<Shape> shapes, List<Integer> threads, boolean withOpenBlas,
+                             int rounds, double roundSeconds, PhaseListener progress) {
         List<GemmKernel> backends = new ArrayList<>(List.of(new VectorGemm()));
         if (withOpenBlas && OpenBlasGemm.available()) backends.add(OpenBlasGemm.create());
         int originalThreads = Parallel.threads();
         List<Result> results = new ArrayList<>();
         try {
-            warmUp(backends, WARMUP_ROUNDS * roundSeconds);
+            progress.doing("warming up " + backends.size() + " GEMM kernel(s)", () -> warmUp(backends, WARMUP_ROUNDS * roundSeconds));
+            progress.begin("measuring GEMM", (long) shapes.size() * threads.size(), "shape and thread cases");
             for (Shape shape : shapes) {
                 Operands x = new Operands(shape);
                 for (int t : threads) {
@@ -107,8 +120,10 @@ public final class GemmBenchmark {
                     for (int b = 0; b < backends.size(); b++) {
                         results.add(new Result(backends.get(b).name(), t, shape.m(), shape.n(), shape.k(), best[b]));
                     }
+                    progress.advance(results.size() / backends.size());
                 }
             }
+            progress.end();
         } finally {
             Parallel.setThreads(originalThreads);
         }

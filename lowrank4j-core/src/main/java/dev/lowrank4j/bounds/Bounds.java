@@ -1,5 +1,7 @@
 package dev.lowrank4j.bounds;
 
+import dev.lowrank4j.util.PhaseListener;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +22,18 @@ public final class Bounds {
     private Bounds() {}
 
     public static BoundReport compute(MatrixLayers net, DataStats data, KoopmanOptions koopman) {
+        return compute(net, data, koopman, PhaseListener.SILENT);
+    }
+
+    /** The SVD of each layer is the slow part (seconds each for a big model's layers), so it is reported per layer. */
+    public static BoundReport compute(MatrixLayers net, DataStats data, KoopmanOptions koopman, PhaseListener progress) {
         List<LayerSpectrum> spectra = new ArrayList<>();
-        for (LayerMatrix m : net.matrices()) spectra.add(LayerSpectrum.of(m));
+        progress.begin("singular values of " + net.description(), net.matrices().size(), "layers");
+        for (LayerMatrix m : net.matrices()) {
+            spectra.add(LayerSpectrum.of(m));
+            progress.advance(spectra.size());
+        }
+        progress.end();
         return compute(net.description(), net.feedForwardChain(), net.matrices(), spectra, data, koopman);
     }
 

@@ -8,6 +8,7 @@ import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.optim.Optimizer;
 import dev.lowrank4j.train.MemoryLedger;
 import dev.lowrank4j.train.TrainConfig;
+import dev.lowrank4j.util.PhaseListener;
 import dev.lowrank4j.util.Rng;
 
 import java.util.Arrays;
@@ -84,12 +85,22 @@ public final class StepBenchmark {
      * so the mean over T timed steps includes one refresh).
      */
     public static Result run(ModelShape shape, int batch, int seq, int warmup, int steps, PretrainMethod method) {
-        return run(shape, batch, seq, warmup, steps, method, true);
+        return run(shape, batch, seq, warmup, steps, method, PhaseListener.SILENT);
+    }
+
+    /** As above, reporting the model's construction (seconds for a paper-size preset) and each step. */
+    public static Result run(ModelShape shape, int batch, int seq, int warmup, int steps, PretrainMethod method, PhaseListener progress) {
+        return run(shape, batch, seq, warmup, steps, method, true, progress);
     }
 
     private static Result run(ModelShape shape, int batch, int seq, int warmup, int steps, PretrainMethod method,
                               boolean measureGemm) {
-        LlamaModel model = new LlamaModel(shape.toConfig(), 0);
+        return run(shape, batch, seq, warmup, steps, method, measureGemm, PhaseListener.SILENT);
+    }
+
+    private static Result run(ModelShape shape, int batch, int seq, int warmup, int steps, PretrainMethod method,
+                              boolean measureGemm, PhaseListener progress) {
+        LlamaModel model = progress.during("building the model", () -> new LlamaModel(shape.toConfig(), 0));
         method.prepare(model, 0);
         TrainConfig t = TrainConfig.builder().steps(1).batch(batch).seq(seq).lr(3e-4).warmup(0).weightDecay(0.1).clip(0).seed(0).build();
         Optimizer opt = method.optimizer(model, t);
@@ -99,9 +110,10 @@ public final class StepBenchmark {
             ids[i] = rng.nextInt(shape.vocab());
             tg[i] = rng.nextInt(shape.vocab());
         }
-        double gemmGflops = measureGemm ? gemmRate(shape, batch, seq) : Double.NaN;
+        double gemmGflops = measureGemm ? progress.during("measuring the GEMM rate", () -> gemmRate(shape, batch, seq)) : Double.NaN;
         double[] ms = new double[steps];
         long peakActivations = 0;
+        progress.begin(warmup + " warm-up and " + steps + " timed steps", warmup + steps, "steps");
         for (int i = 0; i < warmup + steps; i++) {
             long t0 = System.nanoTime();
             model.zeroGrad();
@@ -112,7 +124,9 @@ public final class StepBenchmark {
             });
             if (i >= warmup) ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
             peakActivations = Math.max(peakActivations, model.activationBytes());
+            progress.advance(i + 1);
         }
+        progress.end();
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
         double median = median(sorted);

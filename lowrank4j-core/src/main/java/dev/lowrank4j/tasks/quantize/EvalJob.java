@@ -8,6 +8,7 @@ import dev.lowrank4j.models.bert.TokenBatch;
 import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.tasks.ForwardJob;
 import dev.lowrank4j.tensor.Tensor;
+import dev.lowrank4j.util.PhaseListener;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,24 +35,30 @@ public final class EvalJob {
     private EvalJob() {}
 
     public static Result run(String model, Path text, int seq) {
-        ModelLoading.Loaded loaded = ModelLoading.load(model);
-        String scheme = loaded.quantization() == null ? "fp32" : loaded.quantization().method() + " " + loaded.quantization().scheme().name();
-        byte[] raw = Corpus.read(text);
-        if (loaded.target() instanceof LlamaTarget l) return perplexity(model, scheme, l, raw, text, seq);
-        return cosine(model, scheme, (BertTarget) loaded.target(), raw, text);
+        return run(model, text, seq, PhaseListener.SILENT);
     }
 
-    private static Result perplexity(String name, String scheme, LlamaTarget target, byte[] raw, Path text, int seqGiven) {
+    public static Result run(String model, Path text, int seq, PhaseListener progress) {
+        ModelLoading.Loaded loaded = progress.during("loading " + model, () -> ModelLoading.load(model));
+        String scheme = loaded.quantization() == null ? "fp32" : loaded.quantization().method() + " " + loaded.quantization().scheme().name();
+        byte[] raw = Corpus.read(text);
+        if (loaded.target() instanceof LlamaTarget l) return perplexity(model, scheme, l, raw, text, seq, progress);
+        return cosine(model, scheme, (BertTarget) loaded.target(), raw, text, progress);
+    }
+
+    private static Result perplexity(String name, String scheme, LlamaTarget target, byte[] raw, Path text, int seqGiven,
+                                     PhaseListener progress) {
         LlamaModel model = target.model();
         int seq = seqGiven > 0 ? seqGiven : Math.min(QuantizeJob.DEFAULT_SEQ, model.config().maxPositionEmbeddings());
         if (seq < 2 || seq > model.config().maxPositionEmbeddings()) {
             throw new Lowrank4jException("--seq must be between 2 and " + model.config().maxPositionEmbeddings() + ", got " + seq);
         }
-        int[] tokens = target.tokenize(raw);
+        int[] tokens = progress.during("tokenizing " + text, () -> target.tokenize(raw));
         int windows = tokens.length / seq;
         if (windows < 1) throw new Lowrank4jException(text + " has " + tokens.length + " tokens, fewer than one window of --seq " + seq);
         double sum = 0;
         long counted = 0;
+        progress.begin("perplexity over " + text, windows, "windows");
         for (int from = 0; from < windows; from += BATCH) {
             int b = Math.min(BATCH, windows - from);
             int[] ids = new int[b * seq];
@@ -59,20 +66,23 @@ public final class EvalJob {
             long n = (long) b * (seq - 1);
             sum += (double) model.loss(ids, ForwardJob.causalTargets(ids, b, seq), b, seq) * n;
             counted += n;
+            progress.advance(from + b);
         }
+        progress.end();
         double loss = sum / counted;
         return new Result(name, scheme, loss, Math.exp(loss), counted, Double.NaN, 0);
     }
 
-    private static Result cosine(String name, String scheme, BertTarget target, byte[] raw, Path text) {
+    private static Result cosine(String name, String scheme, BertTarget target, byte[] raw, Path text, PhaseListener progress) {
         List<String> lines = new ArrayList<>();
         for (String line : new String(raw, StandardCharsets.UTF_8).split("\\R")) {
             if (!line.isBlank() && lines.size() < MAX_SENTENCES) lines.add(line.strip());
         }
         if (lines.isEmpty()) throw new Lowrank4jException(text + " has no non-blank line to embed");
         SentenceEncoder model = new SentenceEncoder(target.encoder(), true);
-        SentenceEncoder reference = MiniLm.load().sentenceEncoder();
+        SentenceEncoder reference = progress.during("loading the float32 MiniLM reference", () -> MiniLm.load().sentenceEncoder());
         double sum = 0;
+        progress.begin("embedding " + text, lines.size(), "sentences");
         for (int from = 0; from < lines.size(); from += 16) {
             TokenBatch batch = target.tokenizer().encode(lines.subList(from, Math.min(lines.size(), from + 16)));
             float[] a = model.forward(batch).data.clone();
@@ -83,7 +93,9 @@ public final class EvalJob {
                 for (int k = 0; k < dim; k++) dot += (double) a[s * dim + k] * r.data[s * dim + k];
                 sum += dot; // both unit length
             }
+            progress.advance(from + batch.batch());
         }
+        progress.end();
         return new Result(name, scheme, Double.NaN, Double.NaN, 0, sum / lines.size(), lines.size());
     }
 }

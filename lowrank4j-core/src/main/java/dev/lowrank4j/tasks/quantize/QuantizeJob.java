@@ -13,6 +13,7 @@ import dev.lowrank4j.quant.ptq.GridInit;
 import dev.lowrank4j.quant.ptq.PtqMethod;
 import dev.lowrank4j.quant.ptq.ReconstructionOptions;
 import dev.lowrank4j.quant.ptq.SequentialReconstruction;
+import dev.lowrank4j.util.PhaseListener;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,6 +49,11 @@ public final class QuantizeJob {
     }
 
     public static Result run(Options o, SequentialReconstruction.Listener listener) {
+        return run(o, listener, PhaseListener.SILENT);
+    }
+
+    /** {@code blocks} hears the reconstruction block by block, {@code phases} the setup and the export around it. */
+    public static Result run(Options o, SequentialReconstruction.Listener listener, PhaseListener phases) {
         QuantizedFolder.checkTarget(o.out());
         QuantScheme scheme = QuantScheme.of(o.bits(), o.actBits());
         GridInit grid = o.grid() != null ? o.grid() : defaultGrid(scheme);
@@ -59,7 +65,7 @@ public final class QuantizeJob {
                     + (o.method().learns() ? "" : " with " + scheme.name() + "'s static activation ranges"));
         }
         if (o.calib() != null && o.calibSamples() < 1) throw new Lowrank4jException("--calib-samples must be >= 1, got " + o.calibSamples());
-        ModelLoading.Loaded loaded = ModelLoading.loadFloat(o.model());
+        ModelLoading.Loaded loaded = phases.during("loading " + o.model(), () -> ModelLoading.loadFloat(o.model()));
         PtqTarget target = loaded.target();
         int seq = o.seq() > 0 ? o.seq() : Math.min(DEFAULT_SEQ, target.maxSequence());
         if (seq > target.maxSequence()) {
@@ -68,7 +74,8 @@ public final class QuantizeJob {
         CalibrationSet embedded = null;
         int samples = 0;
         if (o.calib() != null) {
-            List<int[]> ids = CalibrationText.samples(target, Corpus.read(o.calib()), o.calib().toString(), seq, o.calibSamples());
+            List<int[]> ids = phases.during("tokenizing calibration text " + o.calib(),
+                    () -> CalibrationText.samples(target, Corpus.read(o.calib()), o.calib().toString(), seq, o.calibSamples()));
             embedded = target.embed(ids, seq);
             samples = ids.size();
         }
@@ -77,9 +84,13 @@ public final class QuantizeJob {
         List<BlockReconstruction.Result> blocks = SequentialReconstruction.run(target.blocks(), target.host(),
                 o.method().learns() ? embedded : null, ro, listener);
         Map<String, ActivationQuantizedLinear> wrappers = ActivationSchemes.apply(target.host(), modules, scheme);
-        if (scheme.activation() == ActivationMode.PER_TENSOR_STATIC) calibrateRanges(target, embedded, wrappers);
-        QuantizedFolder.write(o.out(), target, new QuantizationConfig(o.method().id, scheme, modules,
-                provenance(o, loaded, ro, seq, samples, blocks)), tokenizerFile(target));
+        if (scheme.activation() == ActivationMode.PER_TENSOR_STATIC) {
+            CalibrationSet calibration = embedded;
+            phases.doing("static activation ranges over the calibration samples", () -> calibrateRanges(target, calibration, wrappers));
+        }
+        int sampleCount = samples;
+        phases.doing("writing " + o.out(), () -> QuantizedFolder.write(o.out(), target, new QuantizationConfig(o.method().id, scheme,
+                modules, provenance(o, loaded, ro, seq, sampleCount, blocks)), tokenizerFile(target)));
         return new Result(o.out(), scheme, blocks, samples, seq);
     }
 

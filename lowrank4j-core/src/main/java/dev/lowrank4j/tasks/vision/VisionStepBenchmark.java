@@ -10,6 +10,7 @@ import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.models.vision.ImageClassifier;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.tasks.StepBenchmark;
+import dev.lowrank4j.util.PhaseListener;
 import dev.lowrank4j.util.Rng;
 
 import java.util.Arrays;
@@ -51,6 +52,10 @@ public final class VisionStepBenchmark {
     }
 
     public static Result run(String modelName, int batch, int warmup, int steps, int dlrtRank) {
+        return run(modelName, batch, warmup, steps, dlrtRank, PhaseListener.SILENT);
+    }
+
+    public static Result run(String modelName, int batch, int warmup, int steps, int dlrtRank, PhaseListener progress) {
         ImageClassifier model = VisionArchitecture.of(modelName, 1, 28, 28, 10).build(0);
         List<LowRankLinear> layers = List.of();
         DlrtOptions o = DlrtOptions.fixed(Math.max(1, dlrtRank));
@@ -62,6 +67,7 @@ public final class VisionStepBenchmark {
         for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble();
         for (int i = 0; i < batch; i++) y[i] = rng.nextInt(10);
         double[] ms = new double[steps];
+        progress.begin(warmup + " warm-up and " + steps + " timed steps", warmup + steps, "steps");
         for (int i = 0; i < warmup + steps; i++) {
             long t0 = System.nanoTime();
             model.zeroGrad();
@@ -71,7 +77,9 @@ public final class VisionStepBenchmark {
                 return model.lossAndBackward(x, y, batch);
             });
             if (i >= warmup) ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
+            progress.advance(i + 1);
         }
+        progress.end();
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
         long params = model.parameters().stream().distinct().mapToLong(Parameter::numel).sum();
