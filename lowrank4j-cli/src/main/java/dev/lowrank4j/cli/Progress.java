@@ -3,6 +3,7 @@ package dev.lowrank4j.cli;
 import dev.lowrank4j.train.MemoryLedger;
 import dev.lowrank4j.train.Metrics;
 import dev.lowrank4j.train.TrainListener;
+import dev.lowrank4j.util.PhaseListener;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ class Progress implements TrainListener {
     private long total;
     private String lastEval = "";
     private boolean barDrawn;
+    private final PhaseProgress phases;
 
     Progress(PrintStream out, int logEvery) {
         this(out, logEvery, ProgressFormat.interactive());
@@ -27,6 +29,14 @@ class Progress implements TrainListener {
         this.out = out;
         this.tty = tty;
         this.logEvery = logEvery;
+        this.phases = new PhaseProgress(out, tty, 0, PhaseProgress.DEFAULT_LOG_SECONDS, System::nanoTime);
+    }
+
+    /** Loading, tokenizing, scoring and exporting around the steps, on the same stream. */
+    @Override
+    public PhaseListener phases() {
+        endBar();
+        return phases;
     }
 
     /** Starts counting without printing the memory table (for several runs in a row). */

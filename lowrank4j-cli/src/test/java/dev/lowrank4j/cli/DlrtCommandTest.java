@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** `dlrt` and `bench step --model` as a user meets them: one-line errors for bad input (issue 9 item 8), a short run. */
 class DlrtCommandTest {
     /** Writes MNIST-style IDX files: n images of side×side, labels 0..9 cycling. */
-    private static Path idxFolder(Path dir, int trainImages, int trainLabels, int side) throws IOException {
+    static Path idxFolder(Path dir, int trainImages, int trainLabels, int side) throws IOException {
         Files.createDirectories(dir);
         writeImages(dir.resolve("train-images-idx3-ubyte"), trainImages, side, 0x803);
         writeLabels(dir.resolve("train-labels-idx1-ubyte"), trainLabels);

@@ -35,6 +35,17 @@ class ProgressTest {
         assertTrue(s.endsWith("eta 0m10s "), s);
     }
 
+    @Test
+    void phasesAfterTheStepsStartOnANewLine() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Progress p = new Progress(new PrintStream(bytes, true, StandardCharsets.UTF_8), 4, true);
+        p.quietStart(10);
+        p.onStep(stats(10));
+        p.phases().begin("exporting the model", 0, "");
+        String s = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(s.endsWith("eta 0m00s \nexporting the model ...\n"), s);
+    }
+
     /** Two seconds a step, loss 2. */
     private static TrainListener.StepStats stats(long step) {
         return new TrainListener.StepStats(step, 10, 2.0, 1e-3, 0.5, 100, "tokens", 2.0 * step);

@@ -16,6 +16,7 @@ import dev.lowrank4j.train.TrainListener;
 import dev.lowrank4j.train.TrainSummary;
 import dev.lowrank4j.train.Trainer;
 import dev.lowrank4j.util.Json;
+import dev.lowrank4j.util.PhaseListener;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -60,8 +61,9 @@ public final class CausalFinetuneJob {
                            TokenDataset dataset, Path modelDir, Trainer<TokenDataset.Batch> trainer) {}
 
     public static Result run(Options o, TrainListener listener) {
-        Prepared p = prepare(o, Replica.SINGLE, o.out());
-        return finish(o, p, p.trainer().listener(listener).run(o.resume()));
+        Prepared p = prepare(o, Replica.SINGLE, o.out(), listener.phases());
+        TrainSummary summary = p.trainer().listener(listener).run(o.resume());
+        return finish(o, p, summary, listener.phases());
     }
 
     /**
@@ -73,9 +75,13 @@ public final class CausalFinetuneJob {
      * layer and says nothing the leader's weights do not).
      */
     public static Prepared prepare(Options o, Replica replica, Path trainerDir) {
+        return prepare(o, replica, trainerDir, PhaseListener.SILENT);
+    }
+
+    private static Prepared prepare(Options o, Replica replica, Path trainerDir, PhaseListener phases) {
         Path modelDir = ModelSource.resolve(o.model());
-        HfCheckpoint.Loaded ck = HfCheckpoint.load(modelDir);
-        int[] tokens = tokenize(modelDir, o.text(), ck.config().vocabSize());
+        HfCheckpoint.Loaded ck = phases.during("loading " + modelDir, () -> HfCheckpoint.load(modelDir));
+        int[] tokens = phases.during("tokenizing " + o.text(), () -> tokenize(modelDir, o.text(), ck.config().vocabSize()));
         TrainConfig t = o.train();
         TokenDataset dataset = new TokenDataset(tokens, VAL_FRACTION, TEST_FRACTION, t.seq());
         if (replica.leader()) RunFolder.prepare(o.out(), o.resume(), runConfig(o, modelDir));
@@ -111,18 +117,23 @@ public final class CausalFinetuneJob {
 
     /** After training (the leader's job in a distributed run): the test score, adapter, merged model, summary and report. */
     public static Result finish(Options o, Prepared p, TrainSummary summary) {
+        return finish(o, p, summary, PhaseListener.SILENT);
+    }
+
+    private static Result finish(Options o, Prepared p, TrainSummary summary, PhaseListener phases) {
         Path modelDir = p.modelDir();
         FinetuneMethod.Applied applied = p.applied();
         TokenDataset dataset = p.dataset();
         LlamaModel model = p.model();
         // the one look at the test split, after training and every choice made on validation
-        Metrics test = p.lm().metrics(p.data().testBatches(), CausalLm.TEST);
+        Metrics test = phases.during("scoring the test split", () -> p.lm().metrics(p.data().testBatches(), CausalLm.TEST));
 
-        Path adapter = FinetuneOutputs.saveAdapter(o.out(), applied,
+        Path adapter = phases.during("writing the adapter", () -> FinetuneOutputs.saveAdapter(o.out(), applied,
                 () -> FinetuneOutputs.linearWeights(reload(modelDir), applied.modules()), modelDir.toString(),
-                PeftConfig.CAUSAL_LM, Map.of());
+                PeftConfig.CAUSAL_LM, Map.of()));
         Path merged = o.out().resolve(FinetuneOutputs.MODEL_DIR);
-        HfCheckpoint.save(merged, model.config(), FinetuneOutputs.mergedWeights(model.parameters(), applied.lora(), applied.loldu()));
+        phases.doing("writing the merged model " + merged, () -> HfCheckpoint.save(merged, model.config(),
+                FinetuneOutputs.mergedWeights(model.parameters(), applied.lora(), applied.loldu())));
         Map<String, Object> json = new LinkedHashMap<>(summary.toJson());
         json.putAll(test.values());
         json.put("train_tokens", dataset.trainTokens());

@@ -20,6 +20,7 @@ import dev.lowrank4j.train.TrainSummary;
 import dev.lowrank4j.train.StepHook;
 import dev.lowrank4j.train.Trainer;
 import dev.lowrank4j.util.Json;
+import dev.lowrank4j.util.PhaseListener;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -114,18 +115,24 @@ public final class PretrainJob {
     public static TrainSummary run(Options o, TrainListener listener, java.util.function.Function<Prepared, StepHook> hook) {
         Prepared p = prepare(o);
         if (hook != null) p.trainer().hook(hook.apply(p));
-        return finish(o, p, p.trainer().listener(listener).run(p.resume()));
+        TrainSummary summary = p.trainer().listener(listener).run(p.resume());
+        return finish(o, p, summary, listener.phases());
     }
 
     /** After training: the run's report and its exported model (the leader's job in a distributed run). */
     public static TrainSummary finish(Options o, Prepared p, TrainSummary summary) {
+        return finish(o, p, summary, PhaseListener.SILENT);
+    }
+
+    private static TrainSummary finish(Options o, Prepared p, TrainSummary summary, PhaseListener phases) {
         RunReport.write(o.out(), "lowrank4j pretrain: " + o.out().getFileName(), String.format(java.util.Locale.ROOT,
                 "Method %s on %s; %d steps, validation loss %.4f nats/token (perplexity %.3f), %,.0f tokens/s.",
                 p.method().id(), p.corpusName(), summary.steps(), summary.metric(CausalLm.VAL_LOSS),
                 summary.metric(CausalLm.VAL_PERPLEXITY), summary.unitsPerSecond()), "nats per token", summary);
-        exportModel(o.out().resolve(MODEL_DIR), p.model(), p.lora());
+        phases.doing("exporting the model to " + o.out().resolve(MODEL_DIR), () -> exportModel(o.out().resolve(MODEL_DIR), p.model(), p.lora()));
         if (p.method().kind() == PretrainMethod.Kind.LOQT) {
-            Nf4Export.save(o.out().resolve(MODEL_NF4_DIR), p.model().config(), LoqtAdapters.find(p.model()));
+            phases.doing("exporting the NF4 model to " + o.out().resolve(MODEL_NF4_DIR),
+                    () -> Nf4Export.save(o.out().resolve(MODEL_NF4_DIR), p.model().config(), LoqtAdapters.find(p.model())));
         }
         return summary;
     }

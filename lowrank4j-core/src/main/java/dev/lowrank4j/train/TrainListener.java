@@ -1,5 +1,7 @@
 package dev.lowrank4j.train;
 
+import dev.lowrank4j.util.PhaseListener;
+
 import java.nio.file.Path;
 
 /** Callbacks at step boundaries, for progress display (the library itself prints nothing). */
@@ -17,6 +19,15 @@ public interface TrainListener {
     default void onEval(long step, Metrics metrics) {}
 
     default void onCheckpoint(long step, Path dir) {}
+
+    /**
+     * Where a job reports the phases around training (loading and tokenizing before the first step,
+     * scoring the test split and exporting after the last). Asked for when each phase begins, so a
+     * display can first close what the steps drew.
+     */
+    default PhaseListener phases() {
+        return PhaseListener.SILENT;
+    }
 
     TrainListener NONE = new TrainListener() {};
 }

@@ -61,8 +61,9 @@ public final class TextClassifierFinetune {
     /** The spam task with MiniLM: SpamAssassin from {@code options.dataDir()} (or the cache). */
     public static Result run(FinetuneOptions options, TrainListener listener) {
         Path dataDir = options.dataDir() != null ? options.dataDir() : SpamAssassin.defaultDir();
-        TextSplit split = SpamAssassin.split(dataDir, options.testFraction(), options.seed());
-        MiniLm minilm = MiniLm.load(options.maxTokens());
+        TextSplit split = listener.phases().during("reading SpamAssassin from " + dataDir,
+                () -> SpamAssassin.split(dataDir, options.testFraction(), options.seed()));
+        MiniLm minilm = listener.phases().during("loading MiniLM", () -> MiniLm.load(options.maxTokens()));
         return run(options, split, minilm.encoder(), minilm.tokenizer(), listener);
     }
 
@@ -88,11 +89,11 @@ public final class TextClassifierFinetune {
             FinetuneOptions o = options;
             TrainSummary summary = trainer.listener(listener).run(o.resume());
             // the one look at the test split, after every choice has been made on validation
-            Metrics test = task.metrics(data.testBatches(), SequenceClassification.TEST);
+            Metrics test = listener.phases().during("scoring the test split", () -> task.metrics(data.testBatches(), SequenceClassification.TEST));
             SequenceClassifier model = task.model();
             Path adapter = FinetuneOutputs.saveAdapter(o.out(), applied, () -> original, BASE_MODEL_NAME, PeftConfig.SEQ_CLS,
                     headTensors(model));
-            Path merged = FinetuneOutputs.saveMergedBert(o.out(), applied, model);
+            Path merged = listener.phases().during("writing the merged model", () -> FinetuneOutputs.saveMergedBert(o.out(), applied, model));
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("method", applied.method().id());
             json.put("train_examples", data.trainExamples());
