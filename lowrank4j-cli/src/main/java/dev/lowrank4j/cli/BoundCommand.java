@@ -85,7 +85,7 @@ final class BoundCommand implements Callable<Integer> {
         }
         if (split == null) split = "train";
         if (marginQuantile == null) marginQuantile = 0.1;
-        PhaseProgress progress = PhaseProgress.onStderr();
+        PhaseProgress progress = PhaseProgress.beside(json);
         MatrixLayers net;
         DataStats stats = null;
         if (synthetic != null) {

@@ -31,7 +31,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EvalJob.Result r = EvalJob.run(model, text, seq, PhaseProgress.onStderr());
+        EvalJob.Result r = EvalJob.run(model, text, seq, PhaseProgress.beside(json));
         Map<String, Object> m = new LinkedHashMap<>();
         if (r.causal()) {
             m.put("loss", r.loss());

@@ -41,13 +41,13 @@ final class ForwardCommand implements Callable<Integer> {
     public Integer call() {
         if (ForwardJob.isBert(model)) {
             if (grads) throw new Lowrank4jException("--grads is for causal language models; a BERT forward writes hidden states and logits");
-            BertForward.Result r = PhaseProgress.onStderr().during("forward pass of " + model,
+            BertForward.Result r = PhaseProgress.beside(false).during("forward pass of " + model,
                     () -> BertForward.run(model, adapter, merge, input, out));
             System.out.printf("wrote %s: last_hidden_state [%d, %d, %d], mean_pooled%s%n", out, r.batch(), r.seq(), r.hidden(),
                     r.labels() > 0 ? ", logits [" + r.batch() + ", " + r.labels() + "]" : "");
             return 0;
         }
-        ForwardJob.Result r = PhaseProgress.onStderr().during((grads ? "forward and backward pass of " : "forward pass of ") + model,
+        ForwardJob.Result r = PhaseProgress.beside(false).during((grads ? "forward and backward pass of " : "forward pass of ") + model,
                 () -> ForwardJob.run(Path.of(model), adapter, merge, input, out, grads));
         System.out.printf("wrote %s: logits [%d, %d, %d]%s%n", out, r.batch(), r.seq(), r.vocab(),
                 grads ? String.format(", loss %.6f and gradients", r.loss()) : "");

@@ -35,7 +35,7 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() {
         Sampler sampler = new Sampler(temperature, topK, topP, seed);
         // loading a big model is most of the wait before the first token: say so at once
-        GenerateJob.Result r = PhaseProgress.onStderr().during("loading " + model + " and generating up to " + maxTokens + " tokens",
+        GenerateJob.Result r = PhaseProgress.beside(true).during("loading " + model + " and generating up to " + maxTokens + " tokens",
                 () -> GenerateJob.run(model, prompt, maxTokens, sampler, null));
         System.out.println(prompt + r.text());
         System.err.printf(Locale.ROOT, "%s: %d prompt tokens, %d generated, %.1f tokens/s decoding (prefill %.2fs)%n",

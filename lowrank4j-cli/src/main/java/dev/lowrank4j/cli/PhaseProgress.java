@@ -48,9 +48,14 @@ final class PhaseProgress implements PhaseListener {
         return new PhaseProgress(System.out, ProgressFormat.interactive(), logEvery, DEFAULT_LOG_SECONDS, System::nanoTime);
     }
 
-    /** For commands whose stdout is a result another program may read (eval, bound, generate, forward: --json). */
-    static PhaseProgress onStderr() {
-        return new PhaseProgress(System.err, ProgressFormat.interactive(), 0, DEFAULT_LOG_SECONDS, System::nanoTime);
+    /**
+     * Progress goes where the command's log goes: stdout, unless stdout carries data for another
+     * program (--json, generate's text); then stderr, so the data stays clean. Keeping it off stderr
+     * otherwise keeps a user mistake's stderr to its one {@code error:} line.
+     */
+    static PhaseProgress beside(boolean stdoutIsData) {
+        return new PhaseProgress(stdoutIsData ? System.err : System.out, ProgressFormat.interactive(), 0, DEFAULT_LOG_SECONDS,
+                System::nanoTime);
     }
 
     @Override
