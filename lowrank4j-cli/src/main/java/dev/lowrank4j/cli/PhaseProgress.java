@@ -4,14 +4,20 @@ import dev.lowrank4j.util.PhaseListener;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
  * Renders the core's {@link PhaseListener} calls. Every phase prints its label the moment it begins
  * (so a long setup never leaves the screen silent) and a closing line with its duration. In between,
  * on a terminal one bar with done/total and ETA is redrawn in place; in a log, a line
- * {@code label: done/total unit, elapsed, eta} every {@code logEvery} units, at the last unit, and
- * whenever {@code logSeconds} have passed since the previous line (a heartbeat for slow units).
+ * {@code label: done/total unit, elapsed, eta} every {@code logEvery} units and at the last, plus a
+ * heartbeat line ending {@code still running} whenever {@code logSeconds} pass without a line,
+ * driven by a timer thread, so even one unit (a batch, an SVD) that takes a minute shows the phase
+ * is alive.
  */
 final class PhaseProgress implements PhaseListener {
     /** Log lines per phase without a time trigger, when the caller has no better N. */
@@ -29,15 +35,32 @@ final class PhaseProgress implements PhaseListener {
     private long total;
     private String unit;
     private long started, lastLine, done;
-    private boolean barDrawn;
+    private boolean barDrawn, active;
+    private final boolean timer;
+    private ScheduledFuture<?> heartbeat;
 
+    /** One daemon thread for every instance, made on first use (unit tests call {@link #tick} themselves). */
+    private static final class Timer {
+        static final ScheduledExecutorService THREAD = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lowrank4j-progress-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Without the timer: {@link #tick} runs only when called (tests drive it with their clock). */
     PhaseProgress(PrintStream out, boolean tty, long logEvery, double logSeconds, LongSupplier nanoClock) {
+        this(out, tty, logEvery, logSeconds, nanoClock, false);
+    }
+
+    private PhaseProgress(PrintStream out, boolean tty, long logEvery, double logSeconds, LongSupplier nanoClock, boolean timer) {
         if (logEvery < 0) throw new IllegalArgumentException("logEvery must be >= 0 (0 = about " + DEFAULT_LINES + " lines per phase)");
         this.out = out;
         this.tty = tty;
         this.logEvery = logEvery;
         this.logSeconds = logSeconds;
         this.nanoClock = nanoClock;
+        this.timer = timer;
     }
 
     /**
@@ -45,7 +68,7 @@ final class PhaseProgress implements PhaseListener {
      * {@code logEvery} units (0 = about ten per phase) plus the heartbeat otherwise.
      */
     static PhaseProgress onStdout(long logEvery) {
-        return new PhaseProgress(System.out, ProgressFormat.interactive(), logEvery, DEFAULT_LOG_SECONDS, System::nanoTime);
+        return new PhaseProgress(System.out, ProgressFormat.interactive(), logEvery, DEFAULT_LOG_SECONDS, System::nanoTime, true);
     }
 
     /**
@@ -55,39 +78,75 @@ final class PhaseProgress implements PhaseListener {
      */
     static PhaseProgress beside(boolean stdoutIsData) {
         return new PhaseProgress(stdoutIsData ? System.err : System.out, ProgressFormat.interactive(), 0, DEFAULT_LOG_SECONDS,
-                System::nanoTime);
+                System::nanoTime, true);
     }
 
     @Override
-    public void begin(String label, long total, String unit) {
+    public synchronized void begin(String label, long total, String unit) {
+        stop();
         endBar();
         this.label = label;
         this.total = total;
         this.unit = unit;
         this.done = 0;
         started = lastLine = nanoClock.getAsLong();
+        active = true;
         out.println(total > 0 ? String.format(Locale.ROOT, "%s: %,d %s ...", label, total, unit) : label + " ...");
         out.flush();
+        if (timer) heartbeat = Timer.THREAD.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The heartbeat: with no line for {@code logSeconds} (a log) or a second (a terminal), says the
+     * phase is still running, with its count when it has one.
+     */
+    synchronized void tick() {
+        if (!active) return;
+        long now = nanoClock.getAsLong();
+        double elapsed = (now - started) / 1e9, quiet = (now - lastLine) / 1e9;
+        if (tty && quiet >= 1) {
+            if (total > 0) drawBar(now);
+            else {
+                out.printf(Locale.ROOT, "\r%s: elapsed %s ", label, ProgressFormat.duration(elapsed));
+                out.flush();
+                barDrawn = true;
+                lastLine = now;
+            }
+        } else if (!tty && quiet >= logSeconds) {
+            if (total > 0) logLine(now, ", still running");
+            else {
+                out.printf(Locale.ROOT, "%s: still running, elapsed %s%n", label, ProgressFormat.duration(elapsed));
+                out.flush();
+                lastLine = now;
+            }
+        }
     }
 
     @Override
-    public void advance(long done) {
+    public synchronized void advance(long done) {
         this.done = done;
         long now = nanoClock.getAsLong();
-        double elapsed = (now - started) / 1e9;
         if (tty) {
-            if (now - lastLine < REDRAW_NANOS && done < total) return;
-            out.printf(Locale.ROOT, "\r%s %s %,d/%,d %s eta %s ", label, ProgressFormat.bar(done, total), done, total, unit,
-                    ProgressFormat.eta(elapsed, done, total));
-            out.flush();
-            barDrawn = true;
-            lastLine = now;
-        } else if (dueByCount(done) || (now - lastLine) / 1e9 >= logSeconds) {
-            out.printf(Locale.ROOT, "%s: %,d/%,d %s, elapsed %s, eta %s%n", label, done, total, unit,
-                    ProgressFormat.duration(elapsed), ProgressFormat.eta(elapsed, done, total));
-            out.flush();
-            lastLine = now;
+            if (now - lastLine >= REDRAW_NANOS || done >= total) drawBar(now);
+        } else if (dueByCount(done)) {
+            logLine(now, "");
         }
+    }
+
+    private void drawBar(long now) {
+        out.printf(Locale.ROOT, "\r%s %s %,d/%,d %s eta %s ", label, ProgressFormat.bar(done, total), done, total, unit,
+                ProgressFormat.eta((now - started) / 1e9, done, total));
+        out.flush();
+        barDrawn = true;
+        lastLine = now;
+    }
+
+    private void logLine(long now, String suffix) {
+        double elapsed = (now - started) / 1e9;
+        out.printf(Locale.ROOT, "%s: %,d/%,d %s, elapsed %s, eta %s%s%n", label, done, total, unit,
+                ProgressFormat.duration(elapsed), ProgressFormat.eta(elapsed, done, total), suffix);
+        out.flush();
+        lastLine = now;
     }
 
     private boolean dueByCount(long done) {
@@ -97,15 +156,29 @@ final class PhaseProgress implements PhaseListener {
     }
 
     @Override
-    public void end() {
+    public synchronized void end() {
         finish("done");
     }
 
     /** Ends the phase with {@code result} in its closing line instead of "done". */
-    void finish(String result) {
+    synchronized void finish(String result) {
+        stop();
         endBar();
         out.printf(Locale.ROOT, "%s: %s (%s)%n", label, result, ProgressFormat.duration((nanoClock.getAsLong() - started) / 1e9));
         out.flush();
+    }
+
+    /** A phase stopped by an error: no closing line (the error message is the last word), no more heartbeats. */
+    @Override
+    public synchronized void abandon() {
+        stop();
+        endBar();
+    }
+
+    private void stop() {
+        active = false;
+        if (heartbeat != null) heartbeat.cancel(false);
+        heartbeat = null;
     }
 
     private void endBar() {

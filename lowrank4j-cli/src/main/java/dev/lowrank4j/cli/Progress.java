@@ -19,6 +19,7 @@ class Progress implements TrainListener {
     private long total;
     private String lastEval = "";
     private boolean barDrawn;
+    private double lastLineSeconds;
     private final PhaseProgress phases;
 
     Progress(PrintStream out, int logEvery) {
@@ -60,7 +61,9 @@ class Progress implements TrainListener {
                     ProgressFormat.eta(s.elapsedSeconds(), s.step(), total));
             out.flush();
             barDrawn = true;
-        } else if (s.step() % logEvery == 0 || s.step() == total) {
+        } else if (s.step() % logEvery == 0 || s.step() == total
+                || s.elapsedSeconds() - lastLineSeconds >= PhaseProgress.DEFAULT_LOG_SECONDS) { // slow steps: a line every 10 s at least
+            lastLineSeconds = s.elapsedSeconds();
             out.printf("step %d/%d loss %.4f lr %.2e grad_norm %.3f %,.0f %s/s elapsed %s eta %s%n", s.step(), total,
                     s.loss(), s.lr(), s.gradNorm(), s.unitsPerSecond(), shortUnit(s.unit()), ProgressFormat.duration(s.elapsedSeconds()),
                     ProgressFormat.eta(s.elapsedSeconds(), s.step(), total));

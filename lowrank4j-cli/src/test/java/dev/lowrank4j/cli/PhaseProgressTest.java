@@ -9,6 +9,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The renderer with an injected terminal flag and a hand-driven clock: what is printed when, never how fast. */
@@ -72,10 +73,32 @@ class PhaseProgressTest {
         p.begin("block 1/2", 500, "iterations");
         seconds(4);
         p.advance(1);
+        p.tick(); // what the timer thread calls every second
         assertEquals(1, lines().size(), "4 s is under the heartbeat");
         seconds(7);
-        p.advance(2);
-        assertEquals("block 1/2: 2/500 iterations, elapsed 0m11s, eta 45m39s", lines().get(1));
+        p.tick();
+        assertEquals("block 1/2: 1/500 iterations, elapsed 0m11s, eta 1h31m, still running", lines().get(1));
+        seconds(5);
+        p.tick();
+        assertEquals(2, lines().size(), "the next heartbeat is 10 s after the last line");
+        p.end();
+        seconds(20);
+        p.tick();
+        assertEquals("block 1/2: done (0m16s)", lines().getLast(), "no heartbeat once the phase ended");
+    }
+
+    @Test
+    void aLongPhaseWithoutUnitsSaysItIsStillRunning() {
+        PhaseProgress p = progress(false, 0);
+        assertThrows(IllegalStateException.class, () -> p.during("loading a big model", () -> {
+            seconds(12);
+            p.tick();
+            throw new IllegalStateException("disk gone");
+        }));
+        seconds(30);
+        p.tick();
+        assertEquals(List.of("loading a big model ...", "loading a big model: still running, elapsed 0m12s"), lines(),
+                "no closing line and no heartbeat after the error");
     }
 
     @Test

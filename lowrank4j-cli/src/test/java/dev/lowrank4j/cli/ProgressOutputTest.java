@@ -69,8 +69,8 @@ class ProgressOutputTest {
         assertEquals(0, e.code(), e.err());
         Json.parseObject(e.out().strip().getBytes(StandardCharsets.UTF_8), "eval output"); // nothing but the JSON
         String err = e.err();
-        List<String> windows = matching(err, "^perplexity over .*t\\.txt: \\d+/85 windows, elapsed");
-        assertTrue(windows.size() >= 9 && windows.size() <= 12, "about ten lines: " + err);
+        List<String> windows = matching(err, "^perplexity over .*t\\.txt: \\d+/85 windows, elapsed \\d+m\\d\\ds, eta \\d+m\\d\\ds$");
+        assertTrue(windows.size() >= 9 && windows.size() <= 11, "about ten lines: " + err);
         assertTrue(windows.getLast().contains(": 85/85 windows"), err);
         assertTrue(err.startsWith("loading " + model + " ..."), err);
         assertEquals(1, matching(err, "^perplexity over .*t\\.txt: done \\(").size(), err);
@@ -96,7 +96,7 @@ class ProgressOutputTest {
         assertEquals(0, b.code(), b.err());
         Json.parseObject(b.out().strip().getBytes(StandardCharsets.UTF_8), "bound output");
         // 2 blocks of q, k, v, o, gate, up, down = 14 matrices (plus the head/embedding the loader counts)
-        List<String> layers = matching(b.err(), "^singular values of .*: \\d+/\\d+ layers, elapsed");
+        List<String> layers = matching(b.err(), "^singular values of .*: \\d+/\\d+ layers, elapsed \\d+m\\d\\ds, eta \\d+m\\d\\ds$");
         assertTrue(layers.size() >= 7, b.err());
         String last = layers.getLast();
         String total = last.replaceAll(".*: \\d+/(\\d+) layers.*", "$1");

@@ -25,6 +25,17 @@ class ProgressTest {
     }
 
     @Test
+    void slowStepsGetALineEveryTenSecondsBetweenTheNth() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Progress p = new Progress(new PrintStream(bytes, true, StandardCharsets.UTF_8), 100, false);
+        p.quietStart(1000);
+        for (int step = 1; step <= 12; step++) p.onStep(stats(step)); // 2 s a step
+        String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(2, lines.length, bytes.toString());
+        assertTrue(lines[0].startsWith("step 5/1000 ") && lines[1].startsWith("step 10/1000 "), bytes.toString());
+    }
+
+    @Test
     void aTerminalGetsABarWithEta() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Progress p = new Progress(new PrintStream(bytes, true, StandardCharsets.UTF_8), 4, true);

@@ -32,21 +32,31 @@ public interface PhaseListener {
 
     void end();
 
+    /** The phase stopped with an exception: a display stops its heartbeat and prints no closing line. */
+    default void abandon() {}
+
     /**
      * Runs {@code work} as one phase without steps: a line appears before it starts and one when it
      * ends (not when it throws: the error message is the last word then).
      */
     default <T> T during(String label, java.util.function.Supplier<T> work) {
         begin(label, 0, "");
-        T result = work.get();
+        T result;
+        try {
+            result = work.get();
+        } catch (RuntimeException | Error e) {
+            abandon();
+            throw e;
+        }
         end();
         return result;
     }
 
     /** {@link #during} for work that returns nothing. */
     default void doing(String label, Runnable work) {
-        begin(label, 0, "");
-        work.run();
-        end();
+        during(label, () -> {
+            work.run();
+            return null;
+        });
     }
 }
