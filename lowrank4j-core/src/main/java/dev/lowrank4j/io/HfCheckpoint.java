@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import dev.lowrank4j.util.AtomicFiles;
 
@@ -72,8 +73,21 @@ public final class HfCheckpoint {
         return out;
     }
 
-    private static Map<String, Tensor> readSharded(Path dir, Path indexFile) {
-        ShardIndex index = ShardIndex.read(indexFile);
+    /**
+     * The safetensors files that hold a folder's weights, chosen as {@link #readWeights} chooses
+     * (the single file, else every shard of the index, each checked to exist), for readers that
+     * need more than float tensors from them.
+     */
+    public static List<Path> weightFiles(Path dir) {
+        Path single = dir.resolve(WEIGHTS_FILE);
+        if (Files.isRegularFile(single)) return List.of(single);
+        Path index = dir.resolve(INDEX_FILE);
+        if (!Files.isRegularFile(index)) readWeights(dir); // the one "has no weights" message
+        return existingShards(dir, ShardIndex.read(index)).stream().map(dir::resolve).toList();
+    }
+
+    /** The distinct shard names of an index, after checking that every one exists. */
+    private static List<String> existingShards(Path dir, ShardIndex index) {
         // Check every shard exists before reading gigabytes from the others.
         for (Map.Entry<String, String> e : index.weightMap().entrySet()) {
             if (!Files.isRegularFile(dir.resolve(e.getValue()))) {
@@ -81,6 +95,12 @@ public final class HfCheckpoint {
                         + " maps '" + e.getKey() + "' to it)");
             }
         }
+        return index.weightMap().values().stream().distinct().toList();
+    }
+
+    private static Map<String, Tensor> readSharded(Path dir, Path indexFile) {
+        ShardIndex index = ShardIndex.read(indexFile);
+        existingShards(dir, index);
         Map<String, SafeTensorsFile> open = new LinkedHashMap<>();
         try {
             for (String shard : index.weightMap().values()) {

@@ -80,13 +80,11 @@ public final class CausalFinetuneJob {
 
     private static Prepared prepare(Options o, Replica replica, Path trainerDir, PhaseListener phases) {
         Path modelDir = ModelSource.resolve(o.model());
-        HfCheckpoint.Loaded ck = phases.during("loading " + modelDir, () -> HfCheckpoint.load(modelDir));
-        int[] tokens = phases.during("tokenizing " + o.text(), () -> tokenize(modelDir, o.text(), ck.config().vocabSize()));
+        LlamaModel model = phases.during("loading " + modelDir, () -> LlamaFolder.load(modelDir, o.train().seed()));
+        int[] tokens = phases.during("tokenizing " + o.text(), () -> tokenize(modelDir, o.text(), model.config().vocabSize()));
         TrainConfig t = o.train();
         TokenDataset dataset = new TokenDataset(tokens, VAL_FRACTION, TEST_FRACTION, t.seq());
         if (replica.leader()) RunFolder.prepare(o.out(), o.resume(), runConfig(o, modelDir));
-        LlamaModel model = new LlamaModel(ck.config(), t.seed());
-        model.loadWeights(ck.weights());
         FinetuneMethod.Applied applied = o.method().apply(model, List.of());
         AdamW optimizer = new AdamW(applied.trainable(), new AdamW.Hyper(t.beta1(), t.beta2(), t.eps(), t.weightDecay()));
         CausalLm lm = new CausalLm(model);
@@ -154,10 +152,7 @@ public final class CausalFinetuneJob {
     }
 
     private static LlamaModel reload(Path modelDir) {
-        HfCheckpoint.Loaded ck = HfCheckpoint.load(modelDir);
-        LlamaModel base = new LlamaModel(ck.config(), 0);
-        base.loadWeights(ck.weights());
-        return base;
+        return LlamaFolder.load(modelDir, 0);
     }
 
     /** Byte tokens for byte-level models; the folder's tokenizer.json otherwise. */

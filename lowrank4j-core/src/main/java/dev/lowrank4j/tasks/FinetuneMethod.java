@@ -150,7 +150,16 @@ public record FinetuneMethod(Kind kind, int rank, double alpha, long stageLength
         List<String> modules = List.of();
         QuantizedBase.quantize(host, targets, quantize); // QLoRA: the adapters then wrap NF4 layers
         switch (kind) {
-            case FULL -> host.parameters().forEach(p -> p.setTrainable(true));
+            case FULL -> {
+                // a packed (NF4) weight has no gradient: full fine-tuning would silently train only norms and embeddings
+                host.linears().forEach((path, l) -> {
+                    if (l instanceof dev.lowrank4j.nn.Linear lin && lin.storage().parameter() == null) {
+                        throw new Lowrank4jException(path + " is stored as " + lin.storage().kind()
+                                + "; full fine-tuning needs float weights (use lora, plora or loldu: QLoRA over the NF4 base)");
+                    }
+                });
+                host.parameters().forEach(p -> p.setTrainable(true));
+            }
             case LORA, PLORA -> {
                 lora = LoraInjector.inject(host, new LoraConfig(rank, alpha, 0.0, false, LoraInit.KAIMING_UNIFORM, targets, seed));
                 if (kind == Kind.PLORA) plora = new PeriodicLora(lora, ploraConfig());

@@ -52,16 +52,13 @@ public final class ForwardJob {
      * As {@link #run(Path, Path, Path, boolean)} with an optional PEFT LoRA adapter folder applied on
      * top of the base weights, and merged into them first when {@code merge} is set.
      */
-    /** A float folder, or a quantized one (packed weights; adapters are not applied to those). */
+    /** A float or NF4 folder (adapters apply to both), or a quantized one (packed weights; no adapters on those). */
     private static LlamaModel loadModel(Path dir, Path adapterDir) {
         if (QuantizedFolder.isQuantized(dir)) {
             if (adapterDir != null) throw new Lowrank4jException(dir + " is a quantized model; --adapter needs a float base model");
             return ((LlamaTarget) ModelLoading.load(dir.toString()).target()).model();
         }
-        HfCheckpoint.Loaded ck = HfCheckpoint.load(dir);
-        LlamaModel model = new LlamaModel(ck.config(), 0);
-        model.loadWeights(ck.weights());
-        return model;
+        return LlamaFolder.load(dir, 0);
     }
 
     public static Result run(Path modelDir, Path adapterDir, boolean merge, Path input, Path out, boolean grads) {

@@ -40,7 +40,7 @@ public final class EvalJob {
 
     public static Result run(String model, Path text, int seq, PhaseListener progress) {
         ModelLoading.Loaded loaded = progress.during("loading " + model, () -> ModelLoading.load(model));
-        String scheme = loaded.quantization() == null ? "fp32" : loaded.quantization().method() + " " + loaded.quantization().scheme().name();
+        String scheme = loaded.scheme();
         byte[] raw = Corpus.read(text);
         if (loaded.target() instanceof LlamaTarget l) return perplexity(model, scheme, l, raw, text, seq, progress);
         return cosine(model, scheme, (BertTarget) loaded.target(), raw, text, progress);

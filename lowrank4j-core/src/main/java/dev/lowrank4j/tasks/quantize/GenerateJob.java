@@ -46,7 +46,7 @@ public final class GenerateJob {
             if (i + 1 < budget) logits = m.decode(new int[] {out[i]}, caches);
         }
         long t2 = System.nanoTime();
-        String scheme = loaded.quantization() == null ? "fp32" : loaded.quantization().method() + " " + loaded.quantization().scheme().name();
+        String scheme = loaded.scheme();
         return new Result(tok.decode(out), ids.length, budget, (t1 - t0) / 1e9, (t2 - t1) / 1e9, scheme);
     }
 }

@@ -13,6 +13,7 @@ import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.nn.LinearLayer;
 import dev.lowrank4j.tasks.BertForward;
 import dev.lowrank4j.tasks.CausalTokenizer;
+import dev.lowrank4j.tasks.LlamaFolder;
 import dev.lowrank4j.tasks.ModelSource;
 import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.util.Json;
@@ -28,8 +29,14 @@ import java.util.Map;
  * {@code quantize} (weights packed, activations wrapped per its scheme).
  */
 public final class ModelLoading {
-    /** A loaded model and, for a quantized folder, its config (null for a float model). */
-    public record Loaded(PtqTarget target, QuantizationConfig quantization, Path dir) {}
+    /** A loaded model and, for a quantized folder, its config (null for a float or bitsandbytes NF4 model). */
+    public record Loaded(PtqTarget target, QuantizationConfig quantization, Path dir) {
+        /** How the weights are stored, as eval and generate print it. */
+        public String scheme() {
+            if (quantization != null) return quantization.method() + " " + quantization.scheme().name();
+            return dir != null && LlamaFolder.isNf4(dir) ? "nf4 (bitsandbytes)" : "fp32";
+        }
+    }
 
     private ModelLoading() {}
 
@@ -43,6 +50,9 @@ public final class ModelLoading {
 
     /** A float model to quantize; a quantized folder is refused. */
     public static Loaded loadFloat(String model) {
+        if (!model.equalsIgnoreCase(BertForward.MINILM) && LlamaFolder.isNf4(ModelSource.resolve(Path.of(model)))) {
+            throw new Lowrank4jException(model + " holds bitsandbytes NF4 weights; quantize its float original");
+        }
         Loaded l = load(model);
         if (l.quantization() != null) {
             throw new Lowrank4jException(model + " is already quantized (" + l.quantization().scheme().name()
@@ -78,10 +88,7 @@ public final class ModelLoading {
     }
 
     private static LlamaTarget floatLlama(Path dir) {
-        HfCheckpoint.Loaded ck = HfCheckpoint.load(dir);
-        LlamaModel model = new LlamaModel(ck.config(), 0);
-        model.loadWeights(ck.weights());
-        return llamaTarget(model, dir);
+        return llamaTarget(LlamaFolder.load(dir, 0), dir);
     }
 
     private static LlamaTarget llamaTarget(LlamaModel model, Path dir) {

@@ -1,0 +1,49 @@
+package dev.lowrank4j.tasks;
+
+import dev.lowrank4j.io.HfCheckpoint;
+import dev.lowrank4j.io.LlamaConfigJson;
+import dev.lowrank4j.io.bnb.Bnb4bitCheckpoint;
+import dev.lowrank4j.models.llama.LlamaModel;
+import dev.lowrank4j.nn.Linear;
+import dev.lowrank4j.nn.LinearLayer;
+import dev.lowrank4j.quant.PackedWeights;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one way a Hugging Face LLaMA folder becomes a model, for every command that takes one
+ * (forward, eval, generate, finetune): a float folder, or a bitsandbytes 4-bit folder (ours from
+ * {@code pretrain --method loqt}'s model-nf4/, or one transformers saved) whose NF4 linears stay
+ * packed and run through the fused kernels. Folders written by {@code quantize} have their own
+ * reader (tasks.quantize.ModelLoading), since they also carry activation schemes.
+ */
+public final class LlamaFolder {
+    private LlamaFolder() {}
+
+    /** Whether {@code dir}'s config.json declares bitsandbytes 4-bit weights. */
+    public static boolean isNf4(Path dir) {
+        return Bnb4bitCheckpoint.quantization(dir).isPresent();
+    }
+
+    /** The model in {@code dir}; {@code seed} seeds the initialisation that the loaded weights then replace. */
+    public static LlamaModel load(Path dir, long seed) {
+        if (!isNf4(dir)) {
+            HfCheckpoint.Loaded ck = HfCheckpoint.load(dir);
+            LlamaModel model = new LlamaModel(ck.config(), seed);
+            model.loadWeights(ck.weights());
+            return model;
+        }
+        LlamaModel model = new LlamaModel(LlamaConfigJson.read(dir.resolve(HfCheckpoint.CONFIG_FILE)), seed);
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        model.linears().forEach((path, l) -> shapes.put(path, new int[] {l.outFeatures(), l.inFeatures()}));
+        Bnb4bitCheckpoint.Contents c = Bnb4bitCheckpoint.read(dir, shapes);
+        c.packed().forEach((path, codes) -> {
+            LinearLayer old = model.linears().get(path);
+            model.replaceLinear(path, new Linear(path, new PackedWeights(codes), ((Linear) old).bias()));
+        });
+        model.loadWeights(c.floats());
+        return model;
+    }
+}
