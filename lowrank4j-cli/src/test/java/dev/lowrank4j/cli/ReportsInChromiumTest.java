@@ -125,6 +125,7 @@ class ReportsInChromiumTest {
         for (var e : REPORTS.entrySet()) {
             try (HeadlessChromium browser = new HeadlessChromium(chromium)) {
                 HeadlessChromium.Result r = browser.check(e.getValue(), SHOTS.resolve(e.getKey() + ".png"));
+                Files.copy(e.getValue(), SHOTS.resolve(e.getKey() + ".html"), java.nio.file.StandardCopyOption.REPLACE_EXISTING); // beside its screenshot
                 for (String p : r.problems()) failures.add(e.getKey() + ": " + p);
                 assertTrue(Files.size(r.screenshot()) > 10_000, e.getKey() + ": screenshot suspiciously small");
                 System.out.println("report-check: " + e.getKey() + " clean, screenshot " + r.screenshot().toAbsolutePath());

@@ -91,7 +91,7 @@ public final class HtmlReport {
                 .append("<title>").append(SvgLineChart.esc(title)).append("</title>\n<style>")
                 .append("body{font-family:sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222;line-height:1.4}")
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
-                .append("th{background:#f4f4f4}td:first-child{text-align:left}pre{background:#f8f8f8;padding:8px;overflow-x:auto}")
+                .append("th{background:#f4f4f4}td:first-child{text-align:left}pre{background:#f8f8f8;padding:8px;white-space:pre-wrap}td{white-space:nowrap}")
                 .append("table.settings td{text-align:left;font-family:monospace}")
                 .append("figure{margin:1.5em 0;padding:0}svg{max-width:100%;height:auto}")
                 .append("figcaption{color:#444;font-size:0.95em;margin-top:0.3em}")

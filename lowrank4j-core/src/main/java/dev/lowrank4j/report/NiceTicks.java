@@ -70,11 +70,14 @@ public record NiceTicks(double[] values, double step, boolean log) {
         return values[values.length - 1];
     }
 
-    /** A tick's label: as many decimals as the step needs, or compact powers of ten (1e-4) for tiny and huge values. */
+    /**
+     * A tick's label: as many decimals as the step needs, or powers of ten (5e-4) when the axis'
+     * values are tiny or huge. One style per axis, so neighbouring labels read alike.
+     */
     public String label(double v) {
         if (v == 0) return "0";
         double a = Math.abs(v);
-        if (a < 1e-3 || a >= 1e6) {
+        if (scientific()) {
             // round ticks have one significant digit, more only when a linear step is finer than the value
             int digits = log ? 0 : Math.max(0, (int) Math.floor(Math.log10(a)) - (int) Math.floor(Math.log10(step)));
             String s = String.format(Locale.ROOT, "%." + digits + "e", v);
@@ -82,5 +85,14 @@ public record NiceTicks(double[] values, double step, boolean log) {
         }
         if (log) return String.format(Locale.ROOT, "%." + Math.max(0, decimals(a)) + "f", v);
         return String.format(Locale.ROOT, "%." + decimals(step) + "f", v);
+    }
+
+    private boolean scientific() {
+        double maxAbs = 0, minAbs = Double.POSITIVE_INFINITY;
+        for (double v : values) {
+            maxAbs = Math.max(maxAbs, Math.abs(v));
+            if (v != 0) minAbs = Math.min(minAbs, Math.abs(v));
+        }
+        return maxAbs >= 1e6 || (log ? minAbs < 1e-3 : maxAbs < 1e-3);
     }
 }

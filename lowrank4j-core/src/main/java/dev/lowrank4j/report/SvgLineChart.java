@@ -19,7 +19,10 @@ public final class SvgLineChart {
 
     private SvgLineChart() {}
 
-    /** @param logY a log10 y axis (for quantities that span decades, e.g. gradient norms); needs positive values */
+    /**
+     * @param logY a log10 y axis for quantities that span decades (gradient norms); ignored when the
+     *             values span less than a factor of 10. Values at or below 0 are left out of a log axis.
+     */
     public static String render(String title, String xLabel, String yLabel, List<Series> series, boolean logY) {
         double x0 = Double.POSITIVE_INFINITY, x1 = Double.NEGATIVE_INFINITY;
         double y0 = Double.POSITIVE_INFINITY, y1 = Double.NEGATIVE_INFINITY;
@@ -33,6 +36,8 @@ public final class SvgLineChart {
             }
         }
         boolean empty = !Double.isFinite(x0);
+        // less than a decade reads better on a linear axis (a log axis would show one or two ticks)
+        logY = logY && !empty && y1 / y0 >= 10;
         if (empty) {
             x0 = 0;
             x1 = 1;

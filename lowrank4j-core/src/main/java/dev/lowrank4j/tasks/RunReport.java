@@ -48,7 +48,7 @@ public final class RunReport {
                 ? "Training loss of every logged step and the held-out loss at each evaluation: a widening gap between them means overfitting."
                 : "Training loss of every logged step; lower is better.");
         html.chart("Learning rate", "step", "learning rate", List.of(new Series("lr", c.lr())),
-                "The schedule the optimizer followed: warmup, then decay; a loss jump right after the peak suggests the peak is too high.");
+                lrCaption(c.lr()));
         html.logChart("Gradient norm", "step", "global L2 norm", List.of(new Series("gradient norm", c.gradNorm())),
                 "Global gradient norm of each step before clipping; spikes that line up with loss spikes point at instability.");
         html.memoryBars("Memory by category", List.of(new SvgStackedBars.Bar("this run", SvgStackedBars.withoutTotal(summary.memory().asMap()))),
@@ -80,5 +80,13 @@ public final class RunReport {
             html.settings(settings);
         }
         Json.writeStringAtomically(runDir.resolve(FILE), html.render());
+    }
+
+    /** Says what the schedule was, so a constant rate (DLRT) is not described as warmup and decay. */
+    static String lrCaption(List<double[]> lr) {
+        double lo = lr.stream().mapToDouble(p -> p[1]).min().orElse(0), hi = lr.stream().mapToDouble(p -> p[1]).max().orElse(0);
+        if (lo == hi) return String.format(java.util.Locale.ROOT, "The learning rate was constant at %.3g for the whole run.", hi);
+        return String.format(java.util.Locale.ROOT,
+                "The schedule the optimizer followed, peaking at %.3g: a loss jump right after the peak suggests the peak is too high.", hi);
     }
 }
