@@ -88,8 +88,14 @@ public final class SvgLineChart {
                 if (n <= MARKERS_UP_TO) marks.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>", px, py));
             }
             String dash = DASHES[(si / COLORS.length) % DASHES.length];
-            sb.append(String.format(Locale.ROOT, "<g stroke=\"%s\" fill=\"%s\"><polyline fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\"%s points=\"%s\"/>%s</g>%n",
-                    color(si), color(si), dash.isEmpty() ? "" : " stroke-dasharray=\"" + dash + "\"", pts.toString().trim(), marks));
+            // a curve that a later one covers exactly (equal ranks) is drawn wider, so both stay visible as nested bands
+            int coveredBy = 0;
+            for (int later = si + 1; later < series.size(); later++) if (samePoints(s, series.get(later))) coveredBy++;
+            double width = 2 + 3 * coveredBy;
+            double r = 3 + width / 2 - 1;
+            String marksSized = marks.toString().replace("r=\"3\"", String.format(Locale.ROOT, "r=\"%.1f\"", r));
+            sb.append(String.format(Locale.ROOT, "<g stroke=\"%s\" fill=\"%s\"><polyline fill=\"none\" stroke-width=\"%.1f\" stroke-linejoin=\"round\"%s points=\"%s\"/>%s</g>%n",
+                    color(si), color(si), width, dash.isEmpty() ? "" : " stroke-dasharray=\"" + dash + "\"", pts.toString().trim(), marksSized));
         }
         sb.append("</svg>\n");
         return sb.toString();
@@ -105,6 +111,14 @@ public final class SvgLineChart {
                     color(si), dash.isEmpty() ? "" : " stroke-dasharray=\"" + dash + "\"", esc(series.get(si).name())));
         }
         return sb.append("</div>").toString();
+    }
+
+    private static boolean samePoints(Series a, Series b) {
+        if (a.points().size() != b.points().size() || a.points().isEmpty()) return false;
+        for (int i = 0; i < a.points().size(); i++) {
+            if (!java.util.Arrays.equals(a.points().get(i), b.points().get(i))) return false;
+        }
+        return true;
     }
 
     static String color(int i) {
