@@ -21,9 +21,11 @@ public final class RunMetrics {
     private static final List<String> STEP_FIELDS = List.of("step", "loss", "lr", "grad_norm", "step_seconds", "memory_bytes");
 
     /**
+     * @param lr          the learning rate of each logged step
+     * @param gradNorm    the gradient norm before clipping of each logged step
      * @param evaluations evaluation metric name (val_loss, accuracy, ...) → (step, value) points, in file order
      */
-    public record Curves(List<double[]> trainLoss, Map<String, List<double[]>> evaluations) {
+    public record Curves(List<double[]> trainLoss, List<double[]> lr, List<double[]> gradNorm, Map<String, List<double[]>> evaluations) {
         public List<double[]> evaluation(String name) {
             return evaluations.getOrDefault(name, List.of());
         }
@@ -34,7 +36,7 @@ public final class RunMetrics {
     }
 
     public static Curves read(Path metricsFile) {
-        List<double[]> train = new ArrayList<>();
+        List<double[]> train = new ArrayList<>(), lr = new ArrayList<>(), gradNorm = new ArrayList<>();
         Map<String, List<double[]>> evals = new LinkedHashMap<>();
         try {
             for (String line : Files.readAllLines(metricsFile, StandardCharsets.UTF_8)) {
@@ -43,6 +45,8 @@ public final class RunMetrics {
                 double step = n.path("step").asDouble();
                 if (n.has("loss")) {
                     train.add(new double[] {step, n.get("loss").asDouble()});
+                    if (n.has("lr")) lr.add(new double[] {step, n.get("lr").asDouble()});
+                    if (n.has("grad_norm")) gradNorm.add(new double[] {step, n.get("grad_norm").asDouble()});
                     continue;
                 }
                 n.properties().forEach(e -> {
@@ -54,6 +58,6 @@ public final class RunMetrics {
         } catch (IOException e) {
             throw new Lowrank4jException(metricsFile + ": unreadable metrics (" + e.getMessage() + ")");
         }
-        return new Curves(train, evals);
+        return new Curves(train, lr, gradNorm, evals);
     }
 }

@@ -3,6 +3,8 @@ package dev.lowrank4j.tasks;
 import dev.lowrank4j.report.HtmlReport;
 import dev.lowrank4j.report.RunMetrics;
 import dev.lowrank4j.report.Series;
+import dev.lowrank4j.report.Settings;
+import dev.lowrank4j.report.SvgStackedBars;
 import dev.lowrank4j.tensor.MemoryCategory;
 import dev.lowrank4j.train.MemoryLedger;
 import dev.lowrank4j.train.TrainConfig;
@@ -104,13 +106,33 @@ public final class CompareJob {
                 o.train().steps() * o.train().tokensPerStep(), o.train().seed(),
                 o.corpus() == null ? "embedded Moby Dick" : o.corpus().toString()));
         html.table(HEADER, table(rows));
-        List<Series> val = new ArrayList<>(), train = new ArrayList<>();
+        List<Series> val = new ArrayList<>(), train = new ArrayList<>(), lr = new ArrayList<>(), grad = new ArrayList<>();
+        List<SvgStackedBars.Bar> memory = new ArrayList<>();
         for (Row r : rows) {
             val.add(new Series(r.method(), r.curves().valLoss()));
             train.add(new Series(r.method(), r.curves().trainLoss()));
+            lr.add(new Series(r.method(), r.curves().lr()));
+            grad.add(new Series(r.method(), r.curves().gradNorm()));
+            memory.add(new SvgStackedBars.Bar(r.method(), SvgStackedBars.withoutTotal(r.summary().memory().asMap())));
         }
-        html.chart("Validation loss", "step", "nats per byte", val);
-        html.chart("Training loss", "step", "nats per byte", train);
+        html.chart("Validation loss", "step", "nats per byte", val,
+                "Held-out loss of each method at every evaluation on the same data and token budget: the lowest curve at the end is the best method here.");
+        html.chart("Training loss", "step", "nats per byte", train,
+                "Training loss of every logged step; a method far above the others early on learns more slowly at its learning rate.");
+        html.chart("Learning rate", "step", "learning rate", lr,
+                "Each method's schedule: the same warmup and decay, scaled to the method's own peak learning rate.");
+        html.logChart("Gradient norm", "step", "global L2 norm", grad,
+                "Global gradient norm of each step before clipping; spikes that match loss spikes mark unstable training.");
+        html.memoryBars("Memory by category", memory,
+                "Bytes each method holds while training, by what they are for: low-rank methods save on gradients and optimizer states, at the price of projectors or adapters.");
+        html.heading("Settings shared by every method");
+        Map<String, Object> shared = new LinkedHashMap<>();
+        shared.put("model", o.shape());
+        shared.put("train", o.train());
+        Map<String, String> settings = new LinkedHashMap<>(Settings.of(shared));
+        settings.remove("train.lr"); // each method has its own, listed below
+        for (Row r : rows) settings.put("lr." + r.method(), String.format(Locale.ROOT, "%.3g", r.lr()));
+        html.settings(settings);
         Json.writeStringAtomically(o.out().resolve("report.html"), html.render());
         List<Map<String, Object>> json = new ArrayList<>();
         for (Row r : rows) {

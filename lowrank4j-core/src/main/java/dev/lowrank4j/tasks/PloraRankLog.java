@@ -7,8 +7,16 @@ import dev.lowrank4j.optim.Optimizer;
 import dev.lowrank4j.train.MetricsLog;
 import dev.lowrank4j.train.StepHook;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lowrank4j.util.Json;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -72,6 +80,31 @@ public final class PloraRankLog implements StepHook {
         out.put("min_rank", min);
         out.put("max_rank", max);
         out.put("ranks", ranks);
+        return out;
+    }
+
+    /**
+     * The logged ranks as report curves by stage end: the largest and smallest accumulated rank
+     * over layers, and the rank a sum of the completed stages could reach at most (stages × r).
+     * Empty when the run is not PeriodicLoRA.
+     */
+    public static Map<String, List<double[]>> curves(Path runDir) {
+        Map<String, List<double[]>> out = new LinkedHashMap<>();
+        Path f = runDir.resolve(FILE);
+        if (!Files.isRegularFile(f)) return out;
+        try {
+            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) continue;
+                JsonNode n = Json.parseObject(line.getBytes(StandardCharsets.UTF_8), f.toString());
+                double step = n.path("step").asDouble();
+                out.computeIfAbsent("largest layer rank", k -> new ArrayList<>()).add(new double[] {step, n.path("max_rank").asDouble()});
+                out.computeIfAbsent("smallest layer rank", k -> new ArrayList<>()).add(new double[] {step, n.path("min_rank").asDouble()});
+                out.computeIfAbsent("stages x r (upper bound)", k -> new ArrayList<>())
+                        .add(new double[] {step, n.path("stages_completed").asDouble() * n.path("lora_rank").asDouble()});
+            }
+        } catch (IOException e) {
+            throw new dev.lowrank4j.Lowrank4jException(f + ": unreadable rank log (" + e.getMessage() + ")");
+        }
         return out;
     }
 }
