@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Speed benchmarks (results belong in docs/BENCHMARKS.md, with the command and machine).",
-        subcommands = {BenchCommand.Gemm.class, BenchCommand.Step.class})
+        subcommands = {BenchCommand.Gemm.class, BenchCommand.Step.class, DecodeBenchCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -103,7 +103,8 @@ final class BenchCommand implements Runnable {
             return 0;
         }
 
-        private static ModelShape paperShape(String name, int seq) {
+        /** A paper preset's LLaMA shape (kv heads = heads) with context {@code seq}. */
+        static ModelShape paperShape(String name, int seq) {
             dev.lowrank4j.optim.LlamaPaperConfig c = dev.lowrank4j.optim.LlamaPaperConfig.byName(name);
             return new ModelShape(c.vocab(), c.hidden(), c.layers(), c.heads(), c.heads(), c.intermediate(), seq);
         }

@@ -2,8 +2,8 @@ package dev.lowrank4j.tasks.quantize;
 
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.models.llama.LlamaModel;
-import dev.lowrank4j.nn.KvCache;
 import dev.lowrank4j.tasks.CausalTokenizer;
+import dev.lowrank4j.tasks.KvDecoding;
 import dev.lowrank4j.tasks.Sampler;
 
 import java.nio.charset.StandardCharsets;
@@ -34,19 +34,9 @@ public final class GenerateJob {
         if (ids.length == 0) throw new Lowrank4jException("--prompt is empty");
         int context = m.config().maxPositionEmbeddings();
         if (ids.length >= context) throw new Lowrank4jException("the prompt has " + ids.length + " tokens; the model's context is " + context);
-        KvCache[] caches = m.newKvCaches(context);
-        long t0 = System.nanoTime();
-        float[] logits = m.decode(ids, caches);
-        long t1 = System.nanoTime();
         int budget = Math.min(maxTokens, context - ids.length);
-        int[] out = new int[budget];
-        for (int i = 0; i < budget; i++) {
-            out[i] = sampler.next(logits);
-            if (onToken != null) onToken.accept(out[i]);
-            if (i + 1 < budget) logits = m.decode(new int[] {out[i]}, caches);
-        }
-        long t2 = System.nanoTime();
+        KvDecoding.Decoded d = KvDecoding.run(m, ids, budget, sampler, onToken);
         String scheme = loaded.scheme();
-        return new Result(tok.decode(out), ids.length, budget, (t1 - t0) / 1e9, (t2 - t1) / 1e9, scheme);
+        return new Result(tok.decode(d.tokens()), ids.length, budget, d.prefillNanos() / 1e9, d.decodeNanos() / 1e9, scheme);
     }
 }
