@@ -37,6 +37,10 @@ final class QuantizedDirectGemm {
     static void forward(int m, int k, float[] a, int aOff, PackedMatrix w, int j0, int j1,
                         float beta, float[] c, int cOff, int ldc) {
         float[] row = buffer(0, k);
+        if (m == 1) { // one token (decode): each weight row is decoded in registers, straight into its dot product
+            for (int j = j0; j < j1; j++) store(c, cOff + j, w.dotRow(j, a, aOff, row), beta);
+            return;
+        }
         float[] sums = new float[4];
         for (int j = j0; j < j1; j++) {
             w.unpackRow(j, 0, k, row, 0);

@@ -39,8 +39,9 @@ public final class QuantizedGemm {
             return;
         }
         long work = (long) m * n * k;
-        int threads = work < VectorGemm.PARALLEL_MIN_WORK ? 1 : Parallel.threads();
-        if (m <= DIRECT_MAX_ROWS) {
+        boolean direct = m <= DIRECT_MAX_ROWS;
+        int threads = VectorGemm.threadsFor(work, direct ? (long) n * k : 0); // direct: the weight is streamed
+        if (direct) {
             // Each part owns a range of C's columns: weight rows (forward) or weight columns.
             int unit = forward ? 1 : QuantizedDirectGemm.COLUMN_UNIT;
             int units = (n + unit - 1) / unit, parts = Math.max(1, Math.min(threads, units));

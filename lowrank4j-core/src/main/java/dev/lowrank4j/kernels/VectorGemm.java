@@ -17,6 +17,14 @@ public final class VectorGemm implements GemmKernel {
     static final long SMALL_WORK = 32 * 1024;
     /** Below this many multiply-adds a fork/join round trip (~10–20 µs) is not worth it. */
     static final long PARALLEL_MIN_WORK = 1L << 21;
+    /**
+     * A product with very few rows or columns (decode: one token times a weight) is bound by
+     * reading its big operand, not by its multiply-adds: from this many elements of it (512 KiB of
+     * floats, some 40 µs on one core) two threads stream it faster than one, although its
+     * multiply-adds are far below {@link #PARALLEL_MIN_WORK}. Measured on a decode step of the 60M
+     * LLaMA, whose block projections (0.26–0.7 M elements) had all run on one thread.
+     */
+    static final long STREAM_PARALLEL_MIN_ELEMENTS = 1L << 17;
     /** With fewer rows than this, packing B costs about as much as the product itself. */
     static final int DIRECT_MAX_ROWS = 4;
     /**
@@ -44,7 +52,7 @@ public final class VectorGemm implements GemmKernel {
         long work = (long) m * n * k;
         boolean direct = work < SMALL_WORK || m < DIRECT_MAX_ROWS
                 || (n < DIRECT_MAX_COLS && !(transA && transB));
-        int threads = work < PARALLEL_MIN_WORK ? 1 : Parallel.threads();
+        int threads = threadsFor(work, direct ? (long) Math.max(m, n) * k : 0);
         Grid grid = Grid.choose(threads, m, n, direct);
         Parallel.forEach(grid.parts(), part -> {
             int i0 = grid.rowStart(part, m), i1 = grid.rowStart(part + grid.colParts, m);
@@ -62,6 +70,11 @@ public final class VectorGemm implements GemmKernel {
                         b, bSub, ldb, beta, c, cSub, ldc);
             }
         });
+    }
+
+    /** All threads from {@link #PARALLEL_MIN_WORK} multiply-adds or {@link #STREAM_PARALLEL_MIN_ELEMENTS} streamed elements, else 1. */
+    static int threadsFor(long work, long streamedElements) {
+        return work >= PARALLEL_MIN_WORK || streamedElements >= STREAM_PARALLEL_MIN_ELEMENTS ? Parallel.threads() : 1;
     }
 
     /** C = beta·C, with beta = 0 overwriting (so NaNs in C do not survive). */

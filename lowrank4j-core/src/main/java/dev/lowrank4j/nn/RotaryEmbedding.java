@@ -45,12 +45,15 @@ public final class RotaryEmbedding {
 
     /**
      * Makes the tables cover positions [0, count). Call before handing rotations to several threads:
-     * growing is not thread-safe, reading is.
+     * growing is not thread-safe, reading is. Decoding asks for one more position per token, so
+     * the tables grow to at least twice their size and only the new positions are computed (each
+     * entry is the same StrictMath value however the table grew).
      */
     public void ensurePositions(int count) {
         if (count <= positions) return;
-        float[] c = new float[count * half], s = new float[count * half];
-        for (int p = 0; p < count; p++) {
+        int grown = (int) Math.min(Integer.MAX_VALUE / half, Math.max(count, 2L * positions));
+        float[] c = java.util.Arrays.copyOf(cos, grown * half), s = java.util.Arrays.copyOf(sin, grown * half);
+        for (int p = positions; p < grown; p++) {
             for (int i = 0; i < half; i++) {
                 float angle = (float) p * invFreq[i];
                 c[p * half + i] = (float) StrictMath.cos(angle);
@@ -59,7 +62,7 @@ public final class RotaryEmbedding {
         }
         cos = c;
         sin = s;
-        positions = count;
+        positions = grown;
     }
 
     /** dst[dstOff ..+d) = rotation of src[srcOff ..+d) to position {@code pos}. */

@@ -92,6 +92,16 @@ public final class VectorMath {
         return sum;
     }
 
+    /** y[i] += a·x[i], fused (one rounding) in the lanes and the tail alike. */
+    public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int len) {
+        int i = 0;
+        FloatVector va = FloatVector.broadcast(SPECIES, a);
+        for (; i <= len - LANES; i += LANES) {
+            FloatVector.fromArray(SPECIES, x, xOff + i).fma(va, FloatVector.fromArray(SPECIES, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < len; i++) y[yOff + i] = Math.fma(a, x[xOff + i], y[yOff + i]);
+    }
+
     /** ds[i] = p[i] · (ds[i] − rowDot): one row of the softmax backward, in place on dP. */
     public static void softmaxBackwardRow(float[] p, int pOff, float[] ds, int dsOff, int len, float rowDot) {
         int i = 0;

@@ -27,7 +27,8 @@ public final class CodeLanes {
             && !Boolean.getBoolean("lowrank4j.quant.scalarDecode");
     /** Elements per decoded vector (8 where the decoders are not used, so that tests can still run them). */
     public static final int LANES = REQUESTED == 16 ? 16 : 8;
-    private static final VectorSpecies<Float> FLOATS = VectorSpecies.of(float.class, shape(32));
+    /** LANES floats: the species of every decoded vector. */
+    public static final VectorSpecies<Float> FLOATS = VectorSpecies.of(float.class, shape(32));
     private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, shape(32));
 
     /** LANES bytes: LANES 8-bit codes, or 2·LANES 4-bit ones. */

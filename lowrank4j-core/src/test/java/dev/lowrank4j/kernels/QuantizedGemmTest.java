@@ -33,6 +33,7 @@ class QuantizedGemmTest {
         NF4((x, s) -> Nf4Tensor.quantize(x, s, Nf4Options.DEFAULT)),
         NF4_BS32_DOUBLE((x, s) -> Nf4Tensor.quantize(x, s, new Nf4Options(32, true))),
         INT4_GROUP32((x, s) -> IntTensor.quantize(x, s, new IntOptions(4, 32, false))),
+        INT4_ROW((x, s) -> IntTensor.quantize(x, s, new IntOptions(4, IntOptions.WHOLE_ROW, false))), // PTQ's layout
         INT8_ROW((x, s) -> IntTensor.quantize(x, s, new IntOptions(8, IntOptions.WHOLE_ROW, true)));
 
         final BiFunction<float[], int[], QuantizedTensor> quantize;

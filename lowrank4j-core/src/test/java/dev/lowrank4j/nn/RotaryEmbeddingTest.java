@@ -60,4 +60,25 @@ class RotaryEmbeddingTest {
         rope.rotate(x, 0, out, 0, 0);
         org.junit.jupiter.api.Assertions.assertArrayEquals(x, out);
     }
+
+    /**
+     * Decoding grows the tables one position per token; they grow by doubling and compute only the
+     * new positions, which must give the tables of one call for all positions, bit for bit.
+     */
+    @Test
+    void growingOnePositionAtATimeGivesTheSameRotations() {
+        RotaryEmbedding grown = new RotaryEmbedding(HEAD_DIM, THETA), once = new RotaryEmbedding(HEAD_DIM, THETA);
+        int positions = 100;
+        once.ensurePositions(positions);
+        float[] x = GradCheck.randomArray(new SplittableRandom(4), HEAD_DIM, 1);
+        float[] a = new float[HEAD_DIM], b = new float[HEAD_DIM];
+        for (int p = 0; p < positions; p++) {
+            grown.ensurePositions(p + 1);
+            grown.rotate(x, 0, a, 0, p);
+            once.rotate(x, 0, b, 0, p);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(b, a, "position " + p);
+        }
+        // grown geometrically: at most twice what the positions need
+        org.junit.jupiter.api.Assertions.assertTrue(grown.tableBytes() <= 2 * once.tableBytes(), grown.tableBytes() + " bytes");
+    }
 }

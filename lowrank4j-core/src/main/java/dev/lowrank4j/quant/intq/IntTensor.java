@@ -1,5 +1,6 @@
 package dev.lowrank4j.quant.intq;
 
+import dev.lowrank4j.kernels.Lanes;
 import dev.lowrank4j.quant.CodeLanes;
 import dev.lowrank4j.quant.FiniteValues;
 import dev.lowrank4j.quant.QuantizedTensor;
@@ -169,6 +170,54 @@ public final class IntTensor implements QuantizedTensor {
             for (; f < fEnd; f++) dst[d++] = scale * (code(f) - zero);
             col = groupEnd;
         }
+    }
+
+    /**
+     * The row's dot product with x, decoded in registers: the same values as {@link #unpack}
+     * (scale·(code − zero)) multiplied in the order of unpacking the row and calling the float dot
+     * product (two accumulators over steps of 2·LANES, summed, then the scalar tail), so the same
+     * bits as that default, only without storing the row. Steps must not straddle groups, and
+     * 4-bit rows must start on a byte; other layouts take the default.
+     */
+    @Override
+    public float dotRow(int row, float[] x, int xOff, float[] scratch) {
+        if (row < 0 || row >= rows) throw new IndexOutOfBoundsException("row " + row + " of " + rows);
+        int step = 2 * CodeLanes.LANES, start = row * cols, end = start + cols;
+        boolean fits = groupsPerRow == 1 || groupLength % step == 0;
+        if (!CodeLanes.AVAILABLE || !fits || (options.bits() == 4 && (start & 1) != 0)) {
+            return QuantizedTensor.super.dotRow(row, x, xOff, scratch);
+        }
+        int shift = xOff - start;
+        FloatVector acc0 = FloatVector.zero(CodeLanes.FLOATS), acc1 = acc0;
+        int f = start, group = -1, zero = 0;
+        float scale = 0f;
+        for (; f + step <= end; f += step) {
+            int gi = row * groupsPerRow + (f - start) / groupLength;
+            if (gi != group) {
+                group = gi;
+                scale = scales[gi];
+                zero = zeros == null ? options.symmetricZero() : zeros[gi] & 0xFF;
+            }
+            IntVector q0, q1;
+            if (options.bits() == 8) {
+                q0 = CodeLanes.unsignedBytes(CodeLanes.load(codes, f));
+                q1 = CodeLanes.unsignedBytes(CodeLanes.load(codes, f + CodeLanes.LANES));
+            } else {
+                var bytes = CodeLanes.load(codes, f >> 1);
+                q0 = CodeLanes.nibbles(bytes, false);
+                q1 = CodeLanes.nibbles(bytes, true);
+            }
+            FloatVector w0 = ((FloatVector) q0.sub(zero).convert(VectorOperators.I2F, 0)).mul(scale);
+            FloatVector w1 = ((FloatVector) q1.sub(zero).convert(VectorOperators.I2F, 0)).mul(scale);
+            acc0 = w0.fma(FloatVector.fromArray(CodeLanes.FLOATS, x, f + shift), acc0);
+            acc1 = w1.fma(FloatVector.fromArray(CodeLanes.FLOATS, x, f + shift + CodeLanes.LANES), acc1);
+        }
+        float sum = f > start ? Lanes.sum(acc0.add(acc1)) : 0f;
+        for (; f < end; f++) {
+            int col = f - start;
+            sum += scale(row, col) * (code(f) - zero(row, col)) * x[f + shift];
+        }
+        return sum;
     }
 
     /** A vector step loads LANES bytes from the byte of its first code. */

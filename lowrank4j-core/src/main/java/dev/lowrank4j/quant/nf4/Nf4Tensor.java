@@ -5,7 +5,9 @@ import dev.lowrank4j.quant.QuantizedTensor;
 import dev.lowrank4j.quant.Shapes2d;
 import dev.lowrank4j.tensor.Tensor;
 import java.util.Arrays;
+import dev.lowrank4j.kernels.Lanes;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * A tensor in bitsandbytes' NF4 layout: the row-major values are cut into blocks of
@@ -167,6 +169,38 @@ public final class Nf4Tensor implements QuantizedTensor {
             }
         }
         unpackScalar(f, end, dst, d);
+    }
+
+    /**
+     * The row's dot product with x, decoded in registers: the same products (code·absmax, then
+     * times x, fused) in the same order as unpacking the row and calling the float dot product
+     * (two accumulators over steps of {@link #STEP}, summed, then the scalar ends), so the result
+     * is the same bits as that default, only without storing the row.
+     */
+    @Override
+    public float dotRow(int row, float[] x, int xOff, float[] scratch) {
+        if (row < 0 || row >= rows) throw new IndexOutOfBoundsException("row " + row + " of " + rows);
+        int start = row * cols, end = start + cols;
+        if (!CodeLanes.AVAILABLE || (start & (STEP - 1)) != 0) return QuantizedTensor.super.dotRow(row, x, xOff, scratch);
+        int shift = xOff - start; // x index of flat element f
+        FloatVector acc0 = FloatVector.zero(CodeLanes.FLOATS), acc1 = acc0;
+        int f = start, block = -1;
+        float scale = 0f;
+        for (; f + STEP <= end; f += STEP) {
+            int b = f >>> blockShift;
+            if (b != block) {
+                block = b;
+                scale = scales.scale(b);
+            }
+            ByteVector bytes = CodeLanes.load(codes, f >> 1);
+            FloatVector w0 = CodeLanes.lookup(CodeLanes.nibbles(bytes, false), CODE_TABLE).mul(scale);
+            FloatVector w1 = CodeLanes.lookup(CodeLanes.nibbles(bytes, true), CODE_TABLE).mul(scale);
+            acc0 = w0.fma(FloatVector.fromArray(CodeLanes.FLOATS, x, f + shift), acc0);
+            acc1 = w1.fma(FloatVector.fromArray(CodeLanes.FLOATS, x, f + shift + CodeLanes.LANES), acc1);
+        }
+        float sum = f > start ? Lanes.sum(acc0.add(acc1)) : 0f;
+        for (; f < end; f++) sum += Nf4Code.VALUES[codeIndex(f)] * scales.scale(f >>> blockShift) * x[f + shift];
+        return sum;
     }
 
     /** Values f .. end into dst from d, one block's scale at a time; returns the next d. */
