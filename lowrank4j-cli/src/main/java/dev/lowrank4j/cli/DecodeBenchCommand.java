@@ -112,12 +112,12 @@ final class DecodeBenchCommand implements Callable<Integer> {
                 r.parameters(), r.quantizedHead() ? "quantized" : "float32");
         var first = r.results().get(0);
         System.out.printf(Locale.ROOT, "%d prompt tokens, %d generated, best of %d rounds%n", first.promptTokens(), first.tokens(), r.rounds());
-        System.out.printf(Locale.ROOT, "%-7s %12s %9s %9s %9s %12s %9s %10s%n", "weights", "weight MB", "tokens/s", "ms/token",
-                "vs fp32", "prefill t/s", "GB/s", "same as fp32");
+        System.out.printf(Locale.ROOT, "%-7s %10s %9s %9s %7s %8s %12s %7s %12s%n", "weights", "weight MB", "tokens/s", "ms/token",
+                "min ms", "vs fp32", "prefill t/s", "GB/s", "same as fp32");
         for (var x : r.results()) {
-            System.out.printf(Locale.ROOT, "%-7s %12.1f %9.1f %9.2f %9.2f %12.1f %9.1f %10.0f%n", x.weights(), x.weightBytes() / 1e6,
-                    x.tokensPerSecond(), 1e3 / x.tokensPerSecond(), r.ratioToFp32(x), x.prefillTokensPerSecond(), x.weightGbPerSecond(),
-                    r.agreementWithFp32(x));
+            System.out.printf(Locale.ROOT, "%-7s %10.1f %9.1f %9.2f %7.2f %8.2f %12.1f %7.1f %12.0f%n", x.weights(), x.weightBytes() / 1e6,
+                    x.tokensPerSecond(), 1e3 / x.tokensPerSecond(), x.minStepMs(), r.ratioToFp32(x), x.prefillTokensPerSecond(),
+                    x.weightGbPerSecond(), r.agreementWithFp32(x));
         }
     }
 }

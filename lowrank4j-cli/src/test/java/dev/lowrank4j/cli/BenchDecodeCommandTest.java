@@ -60,6 +60,7 @@ class BenchDecodeCommandTest {
             assertEquals(j.get("tokens_per_second").asDouble() / fp32.get("tokens_per_second").asDouble(),
                     j.get("ratio_to_fp32").asDouble(), 1e-9);
             assertEquals(12, j.get("decoded").size());
+            assertTrue(j.get("min_ms_per_token").asDouble() <= j.get("median_ms_per_token").asDouble(), j.toString());
             assertTrue(j.get("cpu").asText().length() > 0);
         }
         // the head stays float32 unless --quantize-head, so 4-bit saves 7/8 of the block weights only

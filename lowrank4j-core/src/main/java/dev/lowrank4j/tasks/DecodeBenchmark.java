@@ -20,19 +20,29 @@ import java.util.Map;
 /**
  * {@code bench decode}: greedy decoding through the KV cache ({@link KvDecoding}, what
  * {@code generate} runs) of one model with its linear weights in several formats made from the
- * same float values ({@link DecodeWeights}). After one untimed warm-up per format (the JIT), the
+ * same float values ({@link DecodeWeights}). After one untimed warm-up run per format (the JIT;
+ * the GEMM rate and memory bandwidth are measured after it, with the kernels compiled), the
  * formats take turns for {@code rounds} rounds, each decoding {@code tokens} tokens after the same
  * prompt; a format's result is its fastest round (as in {@link GemmBenchmark}: on a shared machine
  * other processes only ever slow a round down, and taking turns spreads a busy spell over all
  * formats).
  */
 public final class DecodeBenchmark {
-    /** One format's fastest round. */
+    /**
+     * One format's fastest round; {@code minStepMs} is the fastest single-token pass of all its
+     * rounds (on a busy machine the one least likely to have been interrupted).
+     */
     public record Result(String weights, long weightBytes, int promptTokens, int tokens, double prefillSeconds,
-                         double decodeSeconds, double medianStepMs, int[] decoded) {
+                         double decodeSeconds, double medianStepMs, double minStepMs, int[] decoded) {
         /** Single-token passes per second (tokens − 1 of them: the first token comes from the prefill). */
         public double tokensPerSecond() {
             return (tokens - 1) / decodeSeconds;
+        }
+
+        /** This result with the smaller of its own and {@code other} as the fastest step. */
+        Result withMinStep(double other) {
+            return new Result(weights, weightBytes, promptTokens, tokens, prefillSeconds, decodeSeconds, medianStepMs,
+                    Math.min(minStepMs, other), decoded);
         }
 
         public double prefillTokensPerSecond() {
@@ -72,6 +82,7 @@ public final class DecodeBenchmark {
                 m.put("tokens_per_second", r.tokensPerSecond());
                 m.put("ms_per_token", 1e3 / r.tokensPerSecond());
                 m.put("median_ms_per_token", r.medianStepMs());
+                m.put("min_ms_per_token", r.minStepMs());
                 m.put("ratio_to_fp32", ratioToFp32(r));
                 m.put("prefill_tokens_per_second", r.prefillTokensPerSecond());
                 m.put("weight_bytes", r.weightBytes());
@@ -129,11 +140,9 @@ public final class DecodeBenchmark {
         Map<String, Map<String, WeightStorage>> storages = new LinkedHashMap<>();
         for (String f : plan.formats()) storages.put(f, progress.during("making the " + f + " weights", () -> weights.build(f)));
         long params = floatParameters(model, weights);
-        double gemm = progress.during("measuring the GEMM rate (prefill shape)", () -> GemmBenchmark.measure(Gemm.kernel(),
-                new GemmBenchmark.Shape(plan.prompt().length, cfg.intermediateSize(), cfg.hiddenSize()), 1.0));
-        double memory = progress.during("measuring memory bandwidth", () -> MemoryBandwidth.measure(5));
         Sampler greedy = new Sampler(0, 0, 1, 0);
-        int warm = Math.min(plan.tokens(), 16);
+        // a whole untimed run per format: on a busy machine the JIT's compiler threads are slow too
+        int warm = plan.tokens();
         progress.begin("warm-up: " + warm + " tokens per format", plan.formats().size(), "formats");
         int done = 0;
         for (String f : plan.formats()) {
@@ -142,6 +151,9 @@ public final class DecodeBenchmark {
             progress.advance(++done);
         }
         progress.end();
+        double gemm = progress.during("measuring the GEMM rate (prefill shape)", () -> GemmBenchmark.measure(Gemm.kernel(),
+                new GemmBenchmark.Shape(plan.prompt().length, cfg.intermediateSize(), cfg.hiddenSize()), 1.0));
+        double memory = progress.during("measuring memory bandwidth", () -> MemoryBandwidth.measure(5));
         Map<String, Result> best = new LinkedHashMap<>();
         progress.begin(plan.rounds() + " rounds of " + plan.tokens() + " tokens per format", (long) plan.rounds() * plan.formats().size(), "runs");
         done = 0;
@@ -151,7 +163,8 @@ public final class DecodeBenchmark {
                 Result r = result(f, DecodeWeights.bytes(storages.get(f)), plan,
                         KvDecoding.run(model, plan.prompt(), plan.tokens(), greedy, null));
                 Result b = best.get(f);
-                if (b == null || r.decodeSeconds() < b.decodeSeconds()) best.put(f, r);
+                if (b != null) r = r.decodeSeconds() < b.decodeSeconds() ? r.withMinStep(b.minStepMs()) : b.withMinStep(r.minStepMs());
+                best.put(f, r);
                 progress.advance(++done);
             }
         }
@@ -177,6 +190,6 @@ public final class DecodeBenchmark {
         double[] ms = Arrays.stream(d.stepNanos()).mapToDouble(ns -> ns / 1e6).sorted().toArray();
         double seconds = Arrays.stream(ms).sum() / 1e3;
         return new Result(format, bytes, plan.prompt().length, plan.tokens(), d.prefillNanos() / 1e9, seconds,
-                StepBenchmark.median(ms), d.tokens());
+                StepBenchmark.median(ms), ms[0], d.tokens());
     }
 }
