@@ -22,14 +22,14 @@ import java.util.concurrent.Callable;
 @Command(name = "decode", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Tokens per second of greedy decoding through the KV cache (what generate runs), with the same model's "
                 + "linear weights in float32 and in 4-bit formats made from the same values, in one run.",
-        footer = {"", "Example (the GaLore papers' 60M LLaMA, random weights, fp32 against NF4 and INT4):",
+        footer = {"", "Example (the papers' 60M LLaMA, random weights, fp32 vs NF4 and INT4):",
                 "  lowrank4j bench decode --preset 60m --weights fp32,nf4,int4",
                 "A trained model folder, its LM head quantized too, one JSON object per format:",
                 "  lowrank4j bench decode --model runs/x --quantize-head --json",
-                "", "nf4 is bitsandbytes' NF4 (block 64), as LoQT exports it; intB (int2 … int8) is",
-                "the per-row round-to-nearest grid of quantize --method rtn. As in those models the",
-                "LM head stays float32 unless --quantize-head. Each format's result is its fastest",
-                "of --rounds rounds (the formats take turns); see docs/BENCHMARKS.md."})
+                "", "nf4 is bitsandbytes' NF4 (block 64), as LoQT exports it; intB (int2 … int8)",
+                "is the per-row round-to-nearest grid of quantize --method rtn. As in those",
+                "models the LM head stays float32 unless --quantize-head. Each format's result",
+                "is its fastest of --rounds rounds (the formats take turns). docs/BENCHMARKS.md"})
 final class DecodeBenchCommand implements Callable<Integer> {
     @Mixin
     ModelShapeOptions shapeOptions;
