@@ -98,6 +98,31 @@ class BoundCommandTest {
         assertEquals("Infinity", o.get("layers").get(0).get("condition_number").asText(), "rank-8 fc1 is singular");
     }
 
+    /** Square networks on the digits shrunk to 4x4 and kept at 8x8: one sweep, Koopman defined for both widths. */
+    @Test
+    void squareSweepOverResizedInputsRanksEveryRunTogether(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("sq");
+        CliRun r = run("bound-sweep", "--data", DIGITS.toString(), "--resize", "4,8", "--square", "--penalties", "0,0.1", "--epochs", "1",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode sweep = Json.readObjectFile(out.resolve("sweep.json"));
+        List<String> names = new java.util.ArrayList<>();
+        for (JsonNode run : sweep.get("runs")) {
+            names.add(run.get("name").asText());
+            // square and injective, so the Koopman complexity is finite (the bound itself needs a positive margin,
+            // which one epoch does not give)
+            JsonNode koopman = Json.readObjectFile(out.resolve(run.get("name").asText()).resolve("bounds.json")).get("totals").get("koopman");
+            assertTrue(koopman.get("log10_complexity").isNumber(), run.get("name") + ": " + koopman);
+        }
+        assertEquals(List.of("s4-w16-p0.0", "s4-w16-p0.1", "s8-w64-p0.0", "s8-w64-p0.1"), names);
+        assertEquals("1x4x4", sweep.get("runs").get(0).get("input").asText());
+        assertTrue(sweep.get("spearman").get("koopman").has("accuracy_gap"));
+        assertOneLineError(run("bound-sweep", "--data", DIGITS.toString(), "--square", "--widths", "8", "--out", tmp.resolve("a").toString()),
+                "--square sets the widths");
+        assertOneLineError(run("bound-sweep", "--data", DIGITS.toString(), "--resize", "9", "--out", tmp.resolve("b").toString()),
+                "cannot shrink 8x8 images to 9x9");
+    }
+
     /** The bound records `--log-bounds` wrote into the run's metrics.jsonl. */
     private static List<String> boundRecords(Path run) throws java.io.IOException {
         return Files.readAllLines(run.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"log10_koopman\"")).toList();
