@@ -4,6 +4,7 @@ import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.bounds.BoundSweep;
 import dev.lowrank4j.bounds.ClassifierTraining;
 import dev.lowrank4j.bounds.KoopmanOptions;
+import dev.lowrank4j.data.images.AreaResize;
 import dev.lowrank4j.data.images.EpochOrder;
 import dev.lowrank4j.data.images.ImageDataset;
 import dev.lowrank4j.data.images.ImageSplit;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,14 +26,21 @@ import java.util.concurrent.Callable;
         footer = {"", "Examples:",
                 "  lowrank4j bound-sweep --data lowrank4j-core/src/test/resources/digits-8x8 --out runs/bounds-digits",
                 "  lowrank4j bound-sweep --data fashion-mnist --train-limit 2000 --widths 784 --epochs 10 --out runs/bounds-fmnist",
+                "  lowrank4j bound-sweep --data mnist --resize 8,14,28 --square --penalties 0,0.01,0.1 --epochs 10 --out runs/bounds-square",
                 "", "Writes OUT/sweep.json, OUT/sweep.md and one model folder per run (readable by 'lowrank4j bound --model')."})
 final class BoundSweepCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "mnist, fashion-mnist, or a folder with the four IDX files.")
     String data;
     @Option(names = "--out", required = true, description = "Folder for the runs and the summary.")
     Path out;
-    @Option(names = "--widths", split = ",", defaultValue = "64,128,256", description = "Hidden widths (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--widths", split = ",", description = "Hidden widths (default: 64,128,256).")
     List<Integer> widths;
+    @Option(names = "--resize", split = ",", paramLabel = "SIDE", description = "Shrink the images to SIDE x SIDE by area averaging, one sweep over"
+            + " all the sizes given (e.g. 8,14,28 for MNIST); default: as they are.")
+    List<Integer> resize;
+    @Option(names = "--square", description = "Every hidden layer as wide as the input (pixels per image), so all matrices but the head are"
+            + " square and the Koopman bound is defined; instead of --widths.")
+    boolean square;
     @Option(names = "--hidden-layers", defaultValue = "2", description = "Hidden layers per MLP (default: ${DEFAULT-VALUE}).")
     int hiddenLayers;
     @Option(names = "--penalties", split = ",", defaultValue = "0,0.01", description = "lambda of lambda*|W^T W - I|_F^2 on the"
@@ -55,7 +64,9 @@ final class BoundSweepCommand implements Callable<Integer> {
         if (hiddenLayers < 1 || epochs < 1 || batch < 1 || !(lr > 0)) {
             throw new Lowrank4jException("--hidden-layers, --epochs, --batch must be >= 1 and --lr > 0");
         }
-        for (int w : widths) if (w < 1) throw new Lowrank4jException("--widths must be >= 1, got " + w);
+        if (square && widths != null) throw new Lowrank4jException("--square sets the widths; leave out --widths");
+        List<Integer> given = widths != null ? widths : List.of(64, 128, 256);
+        for (int w : given) if (w < 1) throw new Lowrank4jException("--widths must be >= 1, got " + w);
         for (double p : penalties) if (!(p >= 0)) throw new Lowrank4jException("--penalties must be >= 0, got " + p);
         ImageSplit split = VisionDatasets.load(data);
         ImageDataset train = split.train();
@@ -66,7 +77,14 @@ final class BoundSweepCommand implements Callable<Integer> {
                 train = train.subset(train.name() + " (" + trainLimit + " of " + train.size() + ")", idx);
             }
         }
-        var cfg = new BoundSweep.Config(data, new ImageSplit(train, split.test()), widths, hiddenLayers, penalties,
+        List<BoundSweep.Input> inputs = new ArrayList<>();
+        for (Integer side : resize != null ? resize : java.util.Collections.<Integer>singletonList(null)) {
+            ImageSplit sized = side == null ? new ImageSplit(train, split.test())
+                    : new ImageSplit(AreaResize.resize(train, side), AreaResize.resize(split.test(), side));
+            List<Integer> w = square ? List.of(sized.train().pixelsPerImage()) : given;
+            inputs.add(new BoundSweep.Input(side == null ? "" : "s" + side, sized, w));
+        }
+        var cfg = new BoundSweep.Config(data, inputs, hiddenLayers, penalties,
                 new ClassifierTraining.Settings(epochs, batch, lr, 0, seed), marginQuantile, KoopmanOptions.defaults(), out);
         var result = BoundSweep.run(cfg, line -> System.err.println(line));
         System.out.println(Json.pretty(result.get("spearman")));

@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
                 "  lowrank4j dlrt --model mlp --data fashion-mnist --fixed-rank 20 --integrator adam --lr 0.001 --batch 256",
                 "  lowrank4j dlrt --model lenet5 --data mnist --start-rank 20,50,500 --quirks scsteffen   # ScSteffen's setup",
                 "  lowrank4j dlrt --out runs/dlrt-x --resume ...same options...     # continue from the last checkpoint",
-                "  lowrank4j dlrt --model mlp --data mnist --epochs 1 --log-bounds 100   # bounds every 100 steps: RUN/bounds.jsonl",
+                "  lowrank4j dlrt --model mlp --data mnist --epochs 1 --log-bounds 100   # bounds every 100 steps into RUN/metrics.jsonl",
                 "", "--data: mnist (scripts/fetch-data.sh mnist), fashion-mnist (Debian package dataset-fashion-mnist)",
                 "or a folder with train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and",
                 "t10k-labels-idx1-ubyte (optionally .gz).",
@@ -74,7 +74,7 @@ final class DlrtCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint (same options).")
     boolean resume;
     @Option(names = "--log-bounds", paramLabel = "N", description = "Every N steps, log every generalization bound's"
-            + " complexity (see 'lowrank4j bound'; low-rank layers as U·S·Vᵀ) into RUN/bounds.jsonl, charted in report.html.")
+            + " complexity (see 'lowrank4j bound'; low-rank layers as U·S·Vᵀ) into RUN/metrics.jsonl, charted in report.html.")
     Integer logBounds;
     @Option(names = "--threads", description = "Worker threads (default: all cores).")
     Integer threads;

@@ -101,7 +101,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", description = "Checkpoint every N steps (default: steps/4).")
     Integer checkpointEvery;
     @Option(names = "--log-bounds", paramLabel = "N", description = "Every N steps, log every generalization bound's"
-            + " complexity (see 'lowrank4j bound') into RUN/bounds.jsonl.")
+            + " complexity (see 'lowrank4j bound') into RUN/metrics.jsonl (log10_koopman, log10_spectral, ...), charted in report.html.")
     Integer logBounds;
     @Option(names = "--threads", description = "Worker threads (default: all cores).")
     Integer threads;
@@ -149,7 +149,7 @@ final class PretrainCommand implements Callable<Integer> {
         Progress progress = new Progress(System.out, train.logEvery());
         TrainSummary sum = PretrainJob.run(options, progress, logBounds == null ? null
                 : prepared -> new dev.lowrank4j.bounds.BoundsLogHook(prepared.model(), "llama (pretrain)", false, logBounds,
-                        dev.lowrank4j.bounds.KoopmanOptions.defaults(), runDir));
+                        dev.lowrank4j.bounds.KoopmanOptions.defaults()));
         progress.endBar();
         double val = sum.metric(CausalLm.VAL_LOSS);
         System.out.printf("done: %d steps, train_loss %.4f, val_loss %.4f nats/token (perplexity %.3f), %,.0f tokens/s%n",

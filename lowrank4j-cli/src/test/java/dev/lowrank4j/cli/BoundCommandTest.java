@@ -59,9 +59,10 @@ class BoundCommandTest {
         Path out = tmp.resolve("run");
         CliRun r = run("pretrain", "--preset", "debug", "--steps", "2", "--log-bounds", "1", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
-        List<String> lines = Files.readAllLines(out.resolve("bounds.jsonl"));
+        List<String> lines = boundRecords(out);
         assertEquals(2, lines.size());
-        assertTrue(lines.get(1).startsWith("{\"step\":2,"), lines.get(1));
+        assertTrue(lines.get(1).startsWith("{\"step\":2,\"log10_koopman\""), lines.get(1));
+        assertTrue(Files.readString(out.resolve("report.html")).contains("Generalization bounds"));
         assertOneLineError(run("pretrain", "--preset", "debug", "--steps", "1", "--log-bounds", "0", "--out", tmp.resolve("r2").toString()),
                 "--log-bounds must be >= 1");
     }
@@ -86,7 +87,7 @@ class BoundCommandTest {
         CliRun t = run("dlrt", "--model", "mlp", "--data", DIGITS.toString(), "--epochs", "1", "--integrator", "adam", "--lr", "0.005",
                 "--start-rank", "8", "--log-bounds", "11", "--out", dir.toString());
         assertEquals(0, t.code(), t.err());
-        assertEquals(2, Files.readAllLines(dir.resolve("bounds.jsonl")).size());
+        assertEquals(2, boundRecords(dir).size());
         CliRun r = run("bound", "--model", dir.toString(), "--data", DIGITS.toString(), "--split", "test", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode o = Json.parseObject(r.out().getBytes(StandardCharsets.UTF_8), "bound output");
@@ -95,5 +96,35 @@ class BoundCommandTest {
         double acc = Json.readObjectFile(dir.resolve("summary.json")).get("test_accuracy").asDouble();
         assertEquals(acc, o.get("data").get("accuracy").asDouble(), 1e-9);
         assertEquals("Infinity", o.get("layers").get(0).get("condition_number").asText(), "rank-8 fc1 is singular");
+    }
+
+    /** Square networks on the digits shrunk to 4x4 and kept at 8x8: one sweep, Koopman defined for both widths. */
+    @Test
+    void squareSweepOverResizedInputsRanksEveryRunTogether(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("sq");
+        CliRun r = run("bound-sweep", "--data", DIGITS.toString(), "--resize", "4,8", "--square", "--penalties", "0,0.1", "--epochs", "1",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode sweep = Json.readObjectFile(out.resolve("sweep.json"));
+        List<String> names = new java.util.ArrayList<>();
+        for (JsonNode run : sweep.get("runs")) {
+            names.add(run.get("name").asText());
+            // square and injective, so the Koopman complexity is finite (the bound itself needs a positive margin,
+            // which one epoch does not give)
+            JsonNode koopman = Json.readObjectFile(out.resolve(run.get("name").asText()).resolve("bounds.json")).get("totals").get("koopman");
+            assertTrue(koopman.get("log10_complexity").isNumber(), run.get("name") + ": " + koopman);
+        }
+        assertEquals(List.of("s4-w16-p0.0", "s4-w16-p0.1", "s8-w64-p0.0", "s8-w64-p0.1"), names);
+        assertEquals("1x4x4", sweep.get("runs").get(0).get("input").asText());
+        assertTrue(sweep.get("spearman").get("koopman").has("accuracy_gap"));
+        assertOneLineError(run("bound-sweep", "--data", DIGITS.toString(), "--square", "--widths", "8", "--out", tmp.resolve("a").toString()),
+                "--square sets the widths");
+        assertOneLineError(run("bound-sweep", "--data", DIGITS.toString(), "--resize", "9", "--out", tmp.resolve("b").toString()),
+                "cannot shrink 8x8 images to 9x9");
+    }
+
+    /** The bound records `--log-bounds` wrote into the run's metrics.jsonl. */
+    private static List<String> boundRecords(Path run) throws java.io.IOException {
+        return Files.readAllLines(run.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"log10_koopman\"")).toList();
     }
 }

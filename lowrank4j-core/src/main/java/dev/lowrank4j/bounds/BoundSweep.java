@@ -24,80 +24,101 @@ import java.util.function.Consumer;
  * the {@link OrthogonalityPenalty}; for each, the measured generalization gap and every bound on
  * the training split, then which bounds track the gap across the runs (Spearman).
  *
- * <p>Writes {@code OUT/w{width}-p{penalty}/} (a {@link dev.lowrank4j.dlrt.LowRankModelFile} with no low-rank layers, plus its bounds.json,
+ * <p>Several input sizes (the same images shrunk, {@link dev.lowrank4j.data.images.AreaResize}) make one
+ * sweep, so square networks of several widths, whose Koopman bound is defined, are ranked together.
+ *
+ * <p>Writes {@code OUT/[s{side}-]w{width}-p{penalty}/} (a {@link dev.lowrank4j.dlrt.LowRankModelFile} with no low-rank layers, plus its bounds.json,
  * readable by {@code bound --model}), {@code OUT/sweep.json} and {@code OUT/sweep.md}.
  */
 public final class BoundSweep {
-    public record Config(String dataName, ImageSplit data, List<Integer> widths, int hiddenLayers, List<Double> penalties,
-                         ClassifierTraining.Settings training, double marginQuantile, KoopmanOptions koopman, Path out) {}
+    /**
+     * One input size of the sweep: its data and the hidden widths trained on it.
+     *
+     * @param tag prefixes the run names ("s14" for 14×14 images), empty for the data as it is
+     */
+    public record Input(String tag, ImageSplit data, List<Integer> widths) {}
+
+    public record Config(String dataName, List<Input> inputs, int hiddenLayers, List<Double> penalties,
+                         ClassifierTraining.Settings training, double marginQuantile, KoopmanOptions koopman, Path out) {
+        /** One input size. */
+        public Config(String dataName, ImageSplit data, List<Integer> widths, int hiddenLayers, List<Double> penalties,
+                      ClassifierTraining.Settings training, double marginQuantile, KoopmanOptions koopman, Path out) {
+            this(dataName, List.of(new Input("", data, widths)), hiddenLayers, penalties, training, marginQuantile, koopman, out);
+        }
+    }
 
     private BoundSweep() {}
 
     public static Map<String, Object> run(Config c, Consumer<String> progress) {
-        if (c.widths().isEmpty() || c.penalties().isEmpty()) throw new Lowrank4jException("give at least one width and one penalty");
-        var train = c.data().train();
-        var test = c.data().test();
+        if (c.inputs().isEmpty() || c.penalties().isEmpty() || c.inputs().stream().anyMatch(i -> i.widths().isEmpty())) {
+            throw new Lowrank4jException("give at least one width and one penalty");
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         List<BoundReport> reports = new ArrayList<>();
         List<double[]> gaps = new ArrayList<>();
-        for (int width : c.widths()) {
-            for (double penalty : c.penalties()) {
-                String name = "w" + width + "-p" + penalty;
-                var arch = new ClassifierFolder.Architecture("mlp", train.channels(), train.height(), train.width(),
-                        train.numClasses(), Collections.nCopies(c.hiddenLayers(), width));
-                ImageClassifier model = arch.build(c.training().seed());
-                List<Parameter> penalized = new ArrayList<>();
-                for (Parameter p : model.parameters()) {
-                    // every hidden weight [out, in] with out ≥ in; the head (fc{L}) is part of g
-                    if (p.name().endsWith(".weight") && p.shape()[0] >= p.shape()[1] && !p.name().equals("fc" + (c.hiddenLayers() + 1) + ".weight")) {
-                        penalized.add(p);
+        for (Input input : c.inputs()) {
+            var train = input.data().train();
+            var test = input.data().test();
+            for (int width : input.widths()) {
+                for (double penalty : c.penalties()) {
+                    String name = (input.tag().isEmpty() ? "" : input.tag() + "-") + "w" + width + "-p" + penalty;
+                    var arch = new ClassifierFolder.Architecture("mlp", train.channels(), train.height(), train.width(),
+                            train.numClasses(), Collections.nCopies(c.hiddenLayers(), width));
+                    ImageClassifier model = arch.build(c.training().seed());
+                    List<Parameter> penalized = new ArrayList<>();
+                    for (Parameter p : model.parameters()) {
+                        // every hidden weight [out, in] with out ≥ in; the head (fc{L}) is part of g
+                        if (p.name().endsWith(".weight") && p.shape()[0] >= p.shape()[1] && !p.name().equals("fc" + (c.hiddenLayers() + 1) + ".weight")) {
+                            penalized.add(p);
+                        }
                     }
+                    var settings = new ClassifierTraining.Settings(c.training().epochs(), c.training().batch(), c.training().lr(), penalty,
+                            c.training().seed());
+                    long t0 = System.nanoTime();
+                    ClassifierTraining.train(model, train, settings, penalized, epoch -> {
+                        if (epoch % 10 == 0 || epoch == settings.epochs()) progress.accept(name + ": epoch " + epoch + "/" + settings.epochs());
+                    });
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    var tr = ClassifierTraining.evaluate(model, train);
+                    var te = ClassifierTraining.evaluate(model, test);
+                    DataStats stats = MarginStats.of(model, train, "train", c.marginQuantile());
+                    Path dir = c.out().resolve(name);
+                    // the one saved format of the vision classifiers (DLRT's, here with no low-rank layers)
+                    LowRankModelFile.save(dir, new VisionArchitecture(arch.name(), arch.channels(), arch.height(), arch.width(),
+                            arch.numClasses(), arch.hidden()), model, List.of());
+                    BoundReport report = Bounds.compute(ClassifierFolder.layers("mlp " + name, model), stats, c.koopman());
+                    Json.writeAtomically(dir.resolve("bounds.json"), report.toJson());
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("name", name);
+                    row.put("input", train.channels() + "x" + train.height() + "x" + train.width());
+                    row.put("width", width);
+                    row.put("penalty", penalty);
+                    row.put("train_accuracy", tr.accuracy());
+                    row.put("test_accuracy", te.accuracy());
+                    row.put("train_loss", tr.loss());
+                    row.put("test_loss", te.loss());
+                    row.put("accuracy_gap", tr.accuracy() - te.accuracy());
+                    row.put("loss_gap", te.loss() - tr.loss());
+                    row.put("margin", stats.margin());
+                    row.put("train_seconds", seconds);
+                    double maxCond = 0, meanStable = 0;
+                    int hidden = 0;
+                    for (int j = 0; j < report.layers().size() - 1; j++) {
+                        maxCond = Math.max(maxCond, report.layers().get(j).conditionNumber());
+                        meanStable += report.layers().get(j).stableRank() / Math.min(report.layers().get(j).rows(), report.layers().get(j).cols());
+                        hidden++;
+                    }
+                    row.put("max_condition_hidden", maxCond);
+                    row.put("mean_stable_rank_fraction_hidden", meanStable / hidden);
+                    Map<String, Object> b = new LinkedHashMap<>();
+                    report.totals().forEach((k, v) -> b.put(k, BoundReport.num(v.logBound() / Math.log(10))));
+                    row.put("log10_bounds", b);
+                    rows.add(row);
+                    reports.add(report);
+                    gaps.add(new double[] {tr.accuracy() - te.accuracy(), te.loss() - tr.loss()});
+                    progress.accept(String.format(Locale.ROOT, "%s: train %.4f test %.4f gap %.4f (%.1f s)", name, tr.accuracy(),
+                            te.accuracy(), tr.accuracy() - te.accuracy(), seconds));
                 }
-                var settings = new ClassifierTraining.Settings(c.training().epochs(), c.training().batch(), c.training().lr(), penalty,
-                        c.training().seed());
-                long t0 = System.nanoTime();
-                ClassifierTraining.train(model, train, settings, penalized, epoch -> {
-                    if (epoch % 10 == 0 || epoch == settings.epochs()) progress.accept(name + ": epoch " + epoch + "/" + settings.epochs());
-                });
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                var tr = ClassifierTraining.evaluate(model, train);
-                var te = ClassifierTraining.evaluate(model, test);
-                DataStats stats = MarginStats.of(model, train, "train", c.marginQuantile());
-                Path dir = c.out().resolve(name);
-                // the one saved format of the vision classifiers (DLRT's, here with no low-rank layers)
-                LowRankModelFile.save(dir, new VisionArchitecture(arch.name(), arch.channels(), arch.height(), arch.width(),
-                        arch.numClasses(), arch.hidden()), model, List.of());
-                BoundReport report = Bounds.compute(ClassifierFolder.layers("mlp " + name, model), stats, c.koopman());
-                Json.writeAtomically(dir.resolve("bounds.json"), report.toJson());
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("name", name);
-                row.put("width", width);
-                row.put("penalty", penalty);
-                row.put("train_accuracy", tr.accuracy());
-                row.put("test_accuracy", te.accuracy());
-                row.put("train_loss", tr.loss());
-                row.put("test_loss", te.loss());
-                row.put("accuracy_gap", tr.accuracy() - te.accuracy());
-                row.put("loss_gap", te.loss() - tr.loss());
-                row.put("margin", stats.margin());
-                row.put("train_seconds", seconds);
-                double maxCond = 0, meanStable = 0;
-                int hidden = 0;
-                for (int j = 0; j < report.layers().size() - 1; j++) {
-                    maxCond = Math.max(maxCond, report.layers().get(j).conditionNumber());
-                    meanStable += report.layers().get(j).stableRank() / Math.min(report.layers().get(j).rows(), report.layers().get(j).cols());
-                    hidden++;
-                }
-                row.put("max_condition_hidden", maxCond);
-                row.put("mean_stable_rank_fraction_hidden", meanStable / hidden);
-                Map<String, Object> b = new LinkedHashMap<>();
-                report.totals().forEach((k, v) -> b.put(k, BoundReport.num(v.logBound() / Math.log(10))));
-                row.put("log10_bounds", b);
-                rows.add(row);
-                reports.add(report);
-                gaps.add(new double[] {tr.accuracy() - te.accuracy(), te.loss() - tr.loss()});
-                progress.accept(String.format(Locale.ROOT, "%s: train %.4f test %.4f gap %.4f (%.1f s)", name, tr.accuracy(),
-                        te.accuracy(), tr.accuracy() - te.accuracy(), seconds));
             }
         }
         Map<String, Object> corr = new LinkedHashMap<>();

@@ -2,8 +2,8 @@ package dev.lowrank4j.bounds;
 
 import dev.lowrank4j.nn.ModuleHost;
 import dev.lowrank4j.optim.Optimizer;
-import dev.lowrank4j.train.MetricsLog;
 import dev.lowrank4j.train.StepHook;
+import dev.lowrank4j.train.Trainer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lowrank4j.util.Json;
@@ -18,41 +18,46 @@ import java.util.Map;
 
 /**
  * Logs every bound's log10 complexity (weights only) every {@code every} steps of a training run
- * into {@code bounds.jsonl}, one line per logged step, with the largest condition number and
- * the mean stable rank over the layers. A resumed run drops the lines past its checkpoint first,
- * as the trainer does with metrics.jsonl.
+ * into the run's metrics.jsonl, one record per logged step ({@code log10_koopman}, …,
+ * {@code log10_pacbayes}), with the largest condition number and the mean stable rank over the
+ * layers. Being trainer metrics, a resumed run drops the records past its checkpoint with the rest.
  */
 public final class BoundsLogHook implements StepHook {
-    public static final String FILE = "bounds.jsonl";
+    /** The key every logged record has; {@link #curves} picks the bound records out of metrics.jsonl by it. */
+    public static final String MARKER = "mean_stable_rank_fraction";
 
     private final ModuleHost model;
     private final String description;
     private final boolean chain;
     private final int every;
     private final KoopmanOptions koopman;
-    private final Path file;
-    private MetricsLog log;
+    private long measuredStep = -1;
+    private Map<String, Object> measured = Map.of();
 
-    public BoundsLogHook(ModuleHost model, String description, boolean chain, int every, KoopmanOptions koopman, Path runDir) {
+    public BoundsLogHook(ModuleHost model, String description, boolean chain, int every, KoopmanOptions koopman) {
         if (every < 1) throw new dev.lowrank4j.Lowrank4jException("--log-bounds must be >= 1, got " + every);
         this.model = model;
         this.description = description;
         this.chain = chain;
         this.every = every;
         this.koopman = koopman;
-        this.file = runDir.resolve(FILE);
     }
 
     @Override
     public void afterStep(long step, Optimizer optimizer) {
         if (step % every != 0) return;
-        if (log == null) log = new MetricsLog(file);
-        log.write(record(step, Bounds.compute(CheckpointLayers.fromModules(description, model, chain), null, koopman)));
+        measured = record(Bounds.compute(CheckpointLayers.fromModules(description, model, chain), null, koopman));
+        measuredStep = step;
     }
 
     @Override
-    public void onResume(long step) {
-        MetricsLog.truncateAfter(file, step);
+    public Map<String, Object> metrics(long step) {
+        return step == measuredStep ? measured : Map.of();
+    }
+
+    /** True for the keys of a logged bound record, which a report charts apart from the evaluation metrics. */
+    public static boolean isBoundKey(String key) {
+        return key.startsWith("log10_") || key.equals("max_condition_number") || key.equals(MARKER);
     }
 
     /**
@@ -62,16 +67,18 @@ public final class BoundsLogHook implements StepHook {
      */
     public static Map<String, List<double[]>> curves(Path runDir) {
         Map<String, List<double[]>> out = new LinkedHashMap<>();
-        Path f = runDir.resolve(FILE);
+        Path f = runDir.resolve(Trainer.METRICS_FILE);
         if (!Files.isRegularFile(f)) return out;
         try {
             for (String line : Files.readAllLines(f)) {
                 if (line.isBlank()) continue;
                 JsonNode n = Json.parseObject(line.getBytes(java.nio.charset.StandardCharsets.UTF_8), f.toString());
+                if (!n.has(MARKER)) continue; // a training or evaluation record
                 double step = n.path("step").asDouble();
                 n.fields().forEachRemaining(e -> {
-                    if (e.getKey().equals("step") || e.getKey().equals("mean_stable_rank_fraction") || !e.getValue().isNumber()) return;
-                    double v = e.getValue().asDouble();
+                    if (e.getKey().equals("step") || e.getKey().equals(MARKER)) return;
+                    // ±∞ (a singular layer's Koopman factor) is written as a string, NaN as null: neither is charted
+                    double v = e.getValue().isNumber() ? e.getValue().asDouble() : Double.NaN;
                     String key = e.getKey();
                     if (key.equals("max_condition_number")) {
                         key = "log10_max_condition_number";
@@ -86,9 +93,8 @@ public final class BoundsLogHook implements StepHook {
         return out;
     }
 
-    static Map<String, Object> record(long step, BoundReport r) {
+    static Map<String, Object> record(BoundReport r) {
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("step", step);
         r.totals().forEach((name, t) -> o.put("log10_" + name, BoundReport.num(t.logComplexity() / Math.log(10))));
         double maxCond = 0, stable = 0;
         for (LayerSpectrum w : r.layers()) {
@@ -96,7 +102,7 @@ public final class BoundsLogHook implements StepHook {
             stable += w.stableRank() / Math.min(w.rows(), w.cols());
         }
         o.put("max_condition_number", BoundReport.num(maxCond));
-        o.put("mean_stable_rank_fraction", stable / r.layers().size());
+        o.put(MARKER, stable / r.layers().size());
         return o;
     }
 }

@@ -139,7 +139,7 @@ public final class FinetuneOutputs {
         out.put("alpha", m.alpha());
         out.put("stage_length", m.stageLength());
         out.put("momentum", m.momentum());
-        out.put("targets", String.valueOf(m.targets()));
+        out.put("targets", dev.lowrank4j.adapters.peft.PeftConfigJson.targetsJson(m.targets()));
         if (m.kind() == FinetuneMethod.Kind.LOLDU) {
             out.put("loldu_init", m.lolduInit().id());
             out.put("train_sigma", m.trainSigma());

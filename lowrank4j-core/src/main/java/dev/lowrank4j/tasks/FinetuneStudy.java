@@ -120,12 +120,28 @@ public final class FinetuneStudy {
         return study;
     }
 
+    /**
+     * A seed's folder does not name its rate, so a study rerun with a wider sweep that chose another
+     * rate must not quietly average runs trained at the old one.
+     */
+    private static void requireSameLr(Path dir, double lr) {
+        Path config = dir.resolve(RunFolder.CONFIG_FILE);
+        if (!Files.isRegularFile(config)) return;
+        ObjectNode c = Json.readObjectFile(config);
+        JsonNode had = c.has("lr") ? c.get("lr") : c.path("train").get("lr"); // MiniLM's run_config vs the causal LM's
+        if (had != null && had.isNumber() && Math.abs(had.asDouble() - lr) > 1e-12 * Math.max(1, Math.abs(lr))) {
+            throw new Lowrank4jException(dir + " finished with lr " + format(had.asDouble()) + " but the study now chooses lr " + format(lr)
+                    + " (the sweep's choice changed); move that folder away and rerun to train it again");
+        }
+    }
+
     /** Written last, after the test evaluation: the trainer's own summary.json comes before it. */
     static final String FINISHED_KEY = "test_loss";
 
     private static ObjectNode runOrRead(Runner runner, double lr, long seed, Path dir, PrintStream log) {
         Path summary = dir.resolve(Trainer.SUMMARY_FILE);
         if (Files.isRegularFile(summary) && Json.readObjectFile(summary).has(FINISHED_KEY)) {
+            requireSameLr(dir, lr);
             log.println("study: reusing finished run " + dir);
         } else {
             log.printf(Locale.ROOT, "study: run lr %s seed %d -> %s%n", format(lr), seed, dir);

@@ -37,6 +37,7 @@ public final class RunReport {
         List<Series> others = new ArrayList<>(), ranks = new ArrayList<>();
         for (Map.Entry<String, List<double[]>> e : c.evaluations().entrySet()) {
             if (e.getKey().endsWith("_perplexity")) continue; // the same curve as the loss, exponentiated
+            if (BoundsLogHook.isBoundKey(e.getKey())) continue; // charted below, on their own
             if (e.getKey().startsWith(RANK_PREFIX)) { // DLRT: the rank of each layer, drawn beside the loss
                 ranks.add(new Series(e.getKey().substring(RANK_PREFIX.length()), e.getValue()));
                 continue;
@@ -66,7 +67,7 @@ public final class RunReport {
         if (!others.isEmpty()) {
             html.chart("Evaluation", "step", "value", others, "The other metrics of each evaluation on the held-out data.");
         }
-        List<Series> bounds = new ArrayList<>(); // --log-bounds: RUN/bounds.jsonl
+        List<Series> bounds = new ArrayList<>(); // --log-bounds: the bound records of metrics.jsonl
         BoundsLogHook.curves(runDir).forEach((k, v) -> bounds.add(new Series(k, v)));
         if (!bounds.isEmpty()) {
             html.chart("Generalization bounds (log10 complexity, weights only)", "step", "log10", bounds,

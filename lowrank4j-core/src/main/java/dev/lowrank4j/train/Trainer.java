@@ -121,7 +121,16 @@ public final class Trainer<B> {
                 double lr = cfg.lr() * schedule.multiplier(step);
                 optimizer.step(lr, () -> lossAndGradients(batches));
                 step++;
-                if (hook != null) hook.afterStep(step, optimizer);
+                if (hook != null) {
+                    hook.afterStep(step, optimizer);
+                    Map<String, Object> measured = hook.metrics(step);
+                    if (!measured.isEmpty()) {
+                        Map<String, Object> rec = new LinkedHashMap<>();
+                        rec.put("step", step);
+                        rec.putAll(measured);
+                        log.write(rec);
+                    }
+                }
                 for (B b : batches) unitsSeen += data.units(b);
                 double dt = (System.nanoTime() - t0) / 1e9;
                 trainSeconds += dt;

@@ -2,27 +2,32 @@ package dev.lowrank4j.bounds;
 
 import dev.lowrank4j.models.vision.Mlp;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BoundsLogHookTest {
     @Test
-    void logsEveryNStepsAndDropsLinesPastAResumedCheckpoint(@TempDir Path run) throws IOException {
+    void measuresEveryNStepsAndHandsTheTrainerOneRecordForThatStep() {
         Mlp mlp = new Mlp(1, 2, 2, List.of(4), 2, 1);
-        BoundsLogHook hook = new BoundsLogHook(mlp, "mlp", true, 2, KoopmanOptions.defaults(), run);
-        for (long step = 1; step <= 5; step++) hook.afterStep(step, null);
-        List<String> lines = Files.readAllLines(run.resolve(BoundsLogHook.FILE));
-        assertEquals(2, lines.size());
-        assertTrue(lines.get(0).startsWith("{\"step\":2,\"log10_koopman\":"), lines.get(0));
-        assertTrue(lines.get(1).contains("\"log10_pacbayes\""), lines.get(1));
-        new BoundsLogHook(mlp, "mlp", true, 2, KoopmanOptions.defaults(), run).onResume(3);
-        assertEquals(1, Files.readAllLines(run.resolve(BoundsLogHook.FILE)).size());
+        BoundsLogHook hook = new BoundsLogHook(mlp, "mlp", true, 2, KoopmanOptions.defaults());
+        int logged = 0;
+        for (long step = 1; step <= 5; step++) {
+            hook.afterStep(step, null);
+            Map<String, Object> m = hook.metrics(step);
+            if (step % 2 != 0) {
+                assertTrue(m.isEmpty(), "step " + step + ": " + m);
+                continue;
+            }
+            logged++;
+            assertEquals(List.of("log10_koopman", "log10_frobenius", "log10_path", "log10_golowich", "log10_spectral", "log10_pacbayes",
+                    "max_condition_number", BoundsLogHook.MARKER), List.copyOf(m.keySet()));
+            m.keySet().forEach(k -> assertTrue(BoundsLogHook.isBoundKey(k), k));
+        }
+        assertEquals(2, logged);
+        assertTrue(!BoundsLogHook.isBoundKey("val_loss") && !BoundsLogHook.isBoundKey("loss"));
     }
 }

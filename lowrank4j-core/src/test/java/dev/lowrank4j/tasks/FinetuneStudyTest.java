@@ -60,6 +60,20 @@ class FinetuneStudyTest {
     }
 
     @Test
+    void aSeedRunTrainedAtAnotherRateIsNotAveragedIn() {
+        // the runner records its rate where the causal-LM fine-tune does (run_config.json, train.lr)
+        FinetuneStudy.Runner withConfig = (lr, seed, dir) -> {
+            Json.writeAtomically(dir.resolve(RunFolder.CONFIG_FILE), Map.of("train", Map.of("lr", lr)));
+            Json.writeAtomically(dir.resolve(Trainer.SUMMARY_FILE), Map.of("val_loss", -lr, "test_loss", 1.0));
+        };
+        FinetuneStudy.run(new FinetuneStudy.Plan(List.of(1e-4, 1e-3), List.of(1L, 2L)), tmp, withConfig, QUIET);
+        // a wider sweep now prefers 1e-2, but seed-2 holds a finished run at 1e-3
+        Lowrank4jException e = assertThrows(Lowrank4jException.class, () -> FinetuneStudy.run(
+                new FinetuneStudy.Plan(List.of(1e-4, 1e-3, 1e-2), List.of(1L, 2L)), tmp, withConfig, QUIET));
+        assertTrue(e.getMessage().contains("finished with lr 0.001 but the study now chooses lr 0.01"), e.getMessage());
+    }
+
+    @Test
     void badPlansAreRefused() {
         assertEquals(List.of(5e-4, 1e-3), FinetuneStudy.parseSweep("lr=5e-4, 1e-3"));
         assertThrows(Lowrank4jException.class, () -> FinetuneStudy.parseSweep("rank=4,8"));

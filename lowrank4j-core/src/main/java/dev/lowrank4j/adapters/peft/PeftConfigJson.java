@@ -231,7 +231,8 @@ public final class PeftConfigJson {
         Json.writeStringAtomically(file, toText(c));
     }
 
-    private static JsonNode targetsJson(TargetModules t) {
+    /** {@code target_modules} as PEFT writes it: a list of names, or one string (a regex or "all-linear"). */
+    public static JsonNode targetsJson(TargetModules t) {
         return switch (t) {
             case TargetModules.Names n -> {
                 ArrayNode a = NODES.arrayNode();

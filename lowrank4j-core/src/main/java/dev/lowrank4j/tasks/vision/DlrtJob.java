@@ -75,7 +75,7 @@ public final class DlrtJob {
 
     /**
      * As {@link #run(Options, TrainListener)}; {@code logBoundsEvery} > 0 logs every bound's
-     * weights-only complexity every that many steps into RUN/bounds.jsonl
+     * weights-only complexity every that many steps into RUN/metrics.jsonl
      * ({@link BoundsLogHook}, low-rank layers as U·S·Vᵀ), charted in report.html; 0 = off.
      */
     public static Result run(Options o, TrainListener listener, int logBoundsEvery) {
@@ -110,7 +110,7 @@ public final class DlrtJob {
         Trainer<SplitBatch> trainer = new Trainer<>(task, data, cfg, o.out(), kls).schedule(step -> 1.0).listener(listener);
         if (logBoundsEvery > 0) {
             trainer.hook(new BoundsLogHook(model, "dlrt " + o.model() + (o.dlrt() == null ? " (full rank)" : ""), true,
-                    logBoundsEvery, KoopmanOptions.defaults(), o.out()));
+                    logBoundsEvery, KoopmanOptions.defaults()));
         }
         TrainSummary summary = trainer.run(o.resume());
 
