@@ -19,6 +19,7 @@ import dev.lowrank4j.quant.intq.IntTensor;
 import dev.lowrank4j.quant.ptq.IntPacking;
 import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.util.AtomicFiles;
+import dev.lowrank4j.util.CrashPoints;
 import dev.lowrank4j.util.Json;
 
 import java.io.IOException;
@@ -76,9 +77,11 @@ public final class QuantizedFolder {
             }
             w.metadata("quantization", config.scheme().name());
             w.write(tmp.resolve(HfCheckpoint.WEIGHTS_FILE));
+            CrashPoints.pause(); // crash tests: a kill here leaves weights without configs
             AtomicFiles.writeString(tmp.resolve(HfCheckpoint.CONFIG_FILE), target.configJson());
             if (tokenizerJson != null) Files.copy(tokenizerJson, tmp.resolve(tokenizerJson.getFileName()));
             Json.writeAtomically(tmp.resolve(QuantizationConfig.FILE), config.toJson());
+            CrashPoints.pause(); // crash tests: a kill here leaves a complete folder under its hidden name
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new Lowrank4jException(out + ": cannot write the quantized model (" + e.getMessage() + ")");
