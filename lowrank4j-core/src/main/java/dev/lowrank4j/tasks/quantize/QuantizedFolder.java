@@ -59,8 +59,10 @@ public final class QuantizedFolder {
     public static void write(Path out, PtqTarget target, QuantizationConfig config, Path tokenizerJson) {
         checkTarget(out);
         Path abs = out.toAbsolutePath();
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".partial-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        String partial = "." + abs.getFileName() + ".partial-";
+        Path tmp = abs.resolveSibling(partial + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
+            removeKilledWrites(abs.getParent(), partial);
             Files.createDirectories(tmp);
             SafeTensorsWriter w = new SafeTensorsWriter();
             target.floatTensors().forEach(w::putFloat);
@@ -87,6 +89,18 @@ public final class QuantizedFolder {
             throw new Lowrank4jException(out + ": cannot write the quantized model (" + e.getMessage() + ")");
         } finally {
             deleteTree(tmp);
+        }
+    }
+
+    /**
+     * A kill -9 skips the cleanup in {@link #write}'s finally block and leaves the hidden folder,
+     * possibly as large as the model; the next write of the same output removes it (the crash tests
+     * found these piling up).
+     */
+    private static void removeKilledWrites(Path parent, String partialPrefix) throws IOException {
+        if (!Files.isDirectory(parent)) return;
+        try (Stream<Path> s = Files.list(parent)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(partialPrefix)).toList()) deleteTree(p);
         }
     }
 
