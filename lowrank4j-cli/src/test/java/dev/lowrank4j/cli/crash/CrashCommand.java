@@ -46,6 +46,11 @@ public enum CrashCommand {
         return compared;
     }
 
+    /** Whether it starts from the pretrain reference (its base model). */
+    public boolean needsBase() {
+        return this == FINETUNE || this == QUANTIZE;
+    }
+
     public boolean resumable() {
         return this != QUANTIZE;
     }

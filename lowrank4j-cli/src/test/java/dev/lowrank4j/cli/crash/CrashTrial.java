@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -22,6 +24,7 @@ public final class CrashTrial {
     /** How long each pause point of a folder write sleeps when a plan kills during a write. */
     public static final long WRITE_PAUSE_MS = 150;
     private static final long RUN_TIMEOUT_S = 600;
+    private static final Map<Path, Object> REFERENCE_LOCKS = new ConcurrentHashMap<>();
 
     /**
      * When to kill: {@code folderWrite > 0} kills {@code delayMs} after the {@code folderWrite}-th
@@ -72,11 +75,18 @@ public final class CrashTrial {
      * The uninterrupted run of {@code c}, made once per fixture (and after that reused); returns
      * how long it took in ms, the scale of the random kill times.
      */
-    public static synchronized long ensureReference(CrashCommand c, CrashFixture fx) {
+    public static long ensureReference(CrashCommand c, CrashFixture fx) {
         Path out = fx.reference(c), done = out.resolveSibling(out.getFileName() + ".ms");
+        // one lock per reference: a trial may run while the reference of another command is made
+        synchronized (REFERENCE_LOCKS.computeIfAbsent(out.toAbsolutePath(), k -> new Object())) {
+            return ensureReference(c, fx, out, done);
+        }
+    }
+
+    private static long ensureReference(CrashCommand c, CrashFixture fx, Path out, Path done) {
         try {
             if (Files.exists(done)) return Long.parseLong(Files.readString(done).strip());
-            if (c != CrashCommand.PRETRAIN) ensureReference(CrashCommand.PRETRAIN, fx); // the base model
+            if (c.needsBase()) ensureReference(CrashCommand.PRETRAIN, fx);
             deleteTree(out);
             long t0 = System.nanoTime();
             Path log = out.resolveSibling(out.getFileName() + ".log");
@@ -90,8 +100,9 @@ public final class CrashTrial {
         }
     }
 
+    /** The trial may run beside the making of its own reference, which it needs only to compare. */
     public static Outcome run(CrashCommand c, CrashFixture fx, Path out, List<KillPlan> plans) {
-        ensureReference(c, fx);
+        if (c.needsBase()) ensureReference(CrashCommand.PRETRAIN, fx);
         List<Kill> kills = new ArrayList<>();
         boolean finished = false;
         for (int i = 0; i < plans.size() && !finished; i++) {
@@ -105,6 +116,7 @@ public final class CrashTrial {
             finished = !hit;
             // a killed quantize may only leave nothing or the complete folder
             if (c == CrashCommand.QUANTIZE && Files.exists(out)) {
+                ensureReference(c, fx);
                 List<String> d = OutputComparison.differences(fx.reference(c), out, c.compared());
                 if (!d.isEmpty()) return new Outcome(c, kills, "the killed quantize left an incomplete " + out.getFileName() + ": " + d, 0);
                 finished = true;
@@ -115,6 +127,7 @@ public final class CrashTrial {
             int code = waitFor(CliProcess.start(c.recoveryArgs(fx, out), 0, log));
             if (code != 0) return new Outcome(c, kills, "recovery exited with " + code + ": " + CliProcess.lastErrorLine(log), 0);
         }
+        ensureReference(c, fx);
         List<String> diffs = OutputComparison.differences(fx.reference(c), out, c.compared());
         if (!diffs.isEmpty()) return new Outcome(c, kills, "not identical to the uninterrupted run: " + diffs, 0);
         // the hidden folders of killed writes must be gone once a run succeeds (a quantized model can be gigabytes)
