@@ -5,11 +5,12 @@ package dev.lowrank4j.util;
  * rarely lands inside a checkpoint or quantized-folder write, which takes milliseconds; with the
  * system property {@code lowrank4j.test.writePauseMs=N} each multi-file folder write sleeps N ms at
  * its pause points (after the first file, before the final rename), so a test harness that sees
- * the temporary folder appear can kill the process in the middle of the write. Unset (the normal
- * case) it does nothing.
+ * the pause announced on stderr ({@value #ANNOUNCEMENT} N ms) can kill the process in the middle of
+ * the write, whatever the writer's folder names. Unset (the normal case) it does nothing.
  */
 public final class CrashPoints {
     public static final String PAUSE_PROPERTY = "lowrank4j.test.writePauseMs";
+    public static final String ANNOUNCEMENT = "lowrank4j.test: write pause";
 
     private CrashPoints() {}
 
@@ -17,6 +18,7 @@ public final class CrashPoints {
     public static void pause() {
         long ms = Long.getLong(PAUSE_PROPERTY, 0L);
         if (ms <= 0) return;
+        System.err.println(ANNOUNCEMENT + " " + ms + " ms");
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

@@ -37,11 +37,20 @@ final class CliProcess {
         return log.resolveSibling(log.getFileName() + ".err");
     }
 
+    /** How many write pauses ({@link CrashPoints#pause}) the process has announced so far. */
+    static long announcedPauses(Path log) {
+        try {
+            return Files.readAllLines(errLog(log), StandardCharsets.UTF_8).stream().filter(l -> l.startsWith(CrashPoints.ANNOUNCEMENT)).count();
+        } catch (IOException e) {
+            return 0; // not created yet
+        }
+    }
+
     /** The last line of the process's stderr (its error: line after a failure), or "". */
     static String lastErrorLine(Path log) {
         try {
             List<String> lines = Files.readAllLines(errLog(log), StandardCharsets.UTF_8).stream()
-                    .filter(l -> !l.isBlank() && !l.startsWith("WARNING: Using incubator")).toList();
+                    .filter(l -> !l.isBlank() && !l.startsWith("WARNING: Using incubator") && !l.startsWith(CrashPoints.ANNOUNCEMENT)).toList();
             return lines.isEmpty() ? "" : lines.getLast();
         } catch (IOException e) {
             return "";

@@ -6,10 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -28,8 +26,8 @@ public final class CrashTrial {
 
     /**
      * When to kill: {@code folderWrite > 0} kills {@code delayMs} after the {@code folderWrite}-th
-     * temporary folder of that run appears (with the write pauses on, so the kill lands inside the
-     * write); {@code folderWrite == 0} kills {@code delayMs} after the start.
+     * folder write of that run announces its first pause (the write pauses are on, so a delay below
+     * 2 pauses lands inside the write); {@code folderWrite == 0} kills {@code delayMs} after the start.
      */
     public record KillPlan(int folderWrite, long delayMs) {
         public static KillPlan duringWrite(int folderWrite, long delayMs) {
@@ -48,10 +46,6 @@ public final class CrashTrial {
 
     /** What one kill did: whether it hit a live process, and the run folder's state right after. */
     public record Kill(KillPlan plan, boolean hit, String state) {
-        public boolean duringWrite() {
-            return state.contains("temp ");
-        }
-
         @Override
         public String toString() {
             return plan + (hit ? " -> " + state : " -> exited before the kill");
@@ -109,7 +103,7 @@ public final class CrashTrial {
             KillPlan plan = plans.get(i);
             Path log = log(out, i);
             Process p = CliProcess.start(i == 0 ? c.args(fx, out) : c.recoveryArgs(fx, out), plan.folderWrite() > 0 ? WRITE_PAUSE_MS : 0, log);
-            boolean hit = killAsPlanned(p, c, out, plan);
+            boolean hit = killAsPlanned(p, log, plan);
             int code = waitFor(p);
             kills.add(new Kill(plan, hit, hit ? state(c, out) : ""));
             if (!hit && code != 0) return new Outcome(c, kills, "run " + (i + 1) + " exited with " + code + ": " + CliProcess.lastErrorLine(log), 0);
@@ -137,15 +131,14 @@ public final class CrashTrial {
     }
 
     /** Kills {@code p} as planned; false when it exited first. */
-    private static boolean killAsPlanned(Process p, CrashCommand c, Path out, KillPlan plan) {
+    private static boolean killAsPlanned(Process p, Path log, KillPlan plan) {
         try {
             if (plan.folderWrite() == 0) {
                 if (p.waitFor(plan.delayMs(), TimeUnit.MILLISECONDS)) return false;
             } else {
-                Set<String> seen = new HashSet<>();
-                while (seen.size() < plan.folderWrite()) {
+                // each folder write announces two pauses (after its first file, before its rename)
+                while (CliProcess.announcedPauses(log) < 2L * plan.folderWrite() - 1) {
                     if (p.waitFor(2, TimeUnit.MILLISECONDS)) return false;
-                    seen.addAll(c.temporaryFolders(out));
                 }
                 if (p.waitFor(plan.delayMs(), TimeUnit.MILLISECONDS)) return false;
             }
