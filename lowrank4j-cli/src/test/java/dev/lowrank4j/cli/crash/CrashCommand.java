@@ -14,21 +14,23 @@ import java.util.stream.Stream;
  */
 public enum CrashCommand {
     /** Debug-preset LLaMA, 8 steps, a checkpoint after every step. */
-    PRETRAIN("pretrain", 8, List.of("model", "checkpoints", "run_config.json", "metrics.jsonl")),
+    PRETRAIN("pretrain", 8, 8, List.of("model", "checkpoints", "run_config.json", "metrics.jsonl")),
     /** LoRA on the pretrain reference, 9 steps, a checkpoint every 3. */
-    FINETUNE("finetune", 3, List.of("model", "adapter", "checkpoints", "metrics.jsonl")),
+    FINETUNE("finetune", 3, 9, List.of("model", "adapter", "checkpoints", "metrics.jsonl")),
     /** DLRT of the dense network on the 8x8 digits, 3 epochs of 5 steps, a checkpoint per epoch. */
-    DLRT("dlrt", 3, List.of("model", "checkpoints", "metrics.jsonl")),
+    DLRT("dlrt", 3, 15, List.of("model", "checkpoints", "metrics.jsonl")),
     /** LRQ W4 of the pretrain reference: one folder write at the end, no resume. */
-    QUANTIZE("quantize", 1, List.of("."));
+    QUANTIZE("quantize", 1, 0, List.of("."));
 
     private final String id;
     private final int folderWrites;
+    private final int finalStep;
     private final List<String> compared;
 
-    CrashCommand(String id, int folderWrites, List<String> compared) {
+    CrashCommand(String id, int folderWrites, int finalStep, List<String> compared) {
         this.id = id;
         this.folderWrites = folderWrites;
+        this.finalStep = finalStep;
         this.compared = compared;
     }
 
@@ -39,6 +41,11 @@ public enum CrashCommand {
     /** How many temporary folders a whole run writes (checkpoints, or quantize's one output folder). */
     public int folderWrites() {
         return folderWrites;
+    }
+
+    /** The step of the run's last checkpoint (0: no checkpoints). */
+    public int finalStep() {
+        return finalStep;
     }
 
     /** Paths under the run folder that must match the reference (folders: every file in them). */

@@ -164,6 +164,8 @@ public final class CrashTrial {
             parts.add(ck.isEmpty() ? "no checkpoint" : "checkpoints " + String.join(",", ck).replace("step-", "").replaceAll("\\b0+(\\d)", "$1"));
             if (Files.exists(out.resolve("model"))) parts.add("model/");
             if (Files.exists(out.resolve("summary.json"))) parts.add("summary.json");
+            boolean atEnd = !ck.isEmpty() && ck.getLast().equals(String.format("step-%07d", c.finalStep()));
+            if (atEnd && !Files.exists(out.resolve("summary.json"))) parts.add("FINAL checkpoint, outputs unfinished");
         }
         return String.join(", ", parts);
     }
