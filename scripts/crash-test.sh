@@ -9,7 +9,9 @@
 #
 # Environment: CRASH_SEED (first trial's seed, default 1; trial i uses CRASH_SEED + i - 1, so a
 # failing trial reruns alone with CRASH_SEED=that seed and N=1), CRASH_WORK (work folder, default
-# lowrank4j-cli/target/crash-test; failed trials stay there with their logs). Run it with nice on
+# BUILD_DIR/crash-test; failed trials stay there with their logs), LR_BUILD (the build folder name,
+# default target, as the pom's lr.build: a second tree of class files, so that a campaign keeps its
+# classes while you rebuild). Run it with nice on
 # a shared machine: nice -n 10 scripts/crash-test.sh 20
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -29,13 +31,14 @@ for c in "${commands[@]}"; do
     case "$c" in pretrain|finetune|dlrt|quantize) ;; *) echo "error: unknown command '$c' (pretrain, finetune, dlrt, quantize)" >&2; exit 1 ;; esac
 done
 seed0=${CRASH_SEED:-1}
-work=${CRASH_WORK:-$root/lowrank4j-cli/target/crash-test}
+build_dir=${LR_BUILD:-target}
+work=${CRASH_WORK:-$root/lowrank4j-cli/$build_dir/crash-test}
 mkdir -p "$work"
 java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
 echo "building the test classes and their class path (log: $work/build.log) ..."
 build() {
-    (cd "$root" && mvn -B -q "$@" -pl lowrank4j-cli -am test-compile dependency:build-classpath \
+    (cd "$root" && mvn -B -q "$@" -Dlr.build="$build_dir" -pl lowrank4j-cli -am test-compile dependency:build-classpath \
         -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath.txt") >"$work/build.log" 2>&1
 }
 if ! build -o && ! build; then
@@ -43,7 +46,7 @@ if ! build -o && ! build; then
     tail -n 20 "$work/build.log" >&2
     exit 1
 fi
-cp="$root/lowrank4j-cli/target/test-classes:$root/lowrank4j-cli/target/classes:$(cat "$work/classpath.txt")"
+cp="$root/lowrank4j-cli/$build_dir/test-classes:$root/lowrank4j-cli/$build_dir/classes:$(cat "$work/classpath.txt")"
 
 # run_trial COMMAND SEED: one trial, its outcome line into $work/outcome.txt (heartbeats stay on the terminal)
 run_trial() {
