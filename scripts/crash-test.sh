@@ -76,8 +76,8 @@ for c in "${commands[@]}"; do
     kills=$(grep "^seed [0-9]* $c: " "$results" | grep -o ' -> [^;]*' | grep -vc 'exited before the kill' || true)
     in_write=$(grep "^seed [0-9]* $c: " "$results" | grep -o 'in write [^;]*' | grep -vc 'exited before the kill' || true)
     temp=$(grep "^seed [0-9]* $c: " "$results" | grep -o ' -> temp [^;]*' | grep -c . || true)
-    final=$(grep "^seed [0-9]* $c: " "$results" | grep -o 'FINAL checkpoint, outputs unfinished' | grep -c . || true)
+    final=$(grep "^seed [0-9]* $c: " "$results" | grep -o 'FINAL checkpoint' | grep -c . || true)
     echo "  $c: $ok/$n trials identical to the uninterrupted run; $kills kills hit a live process," \
-        "$in_write of them inside a folder write, $temp left a temporary folder, $final between the final checkpoint and the outputs"
+        "$in_write of them inside a folder write, $temp left a temporary folder, $final after the final checkpoint (while the outputs were written)"
 done
 [ "$failed" -eq 0 ] || { echo "$failed trial(s) failed; their folders and logs are in $work" >&2; exit 1; }

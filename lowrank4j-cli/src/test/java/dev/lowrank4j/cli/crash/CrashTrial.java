@@ -165,7 +165,8 @@ public final class CrashTrial {
             if (Files.exists(out.resolve("model"))) parts.add("model/");
             if (Files.exists(out.resolve("summary.json"))) parts.add("summary.json");
             boolean atEnd = !ck.isEmpty() && ck.getLast().equals(String.format("step-%07d", c.finalStep()));
-            if (atEnd && !Files.exists(out.resolve("summary.json"))) parts.add("FINAL checkpoint, outputs unfinished");
+            // everything after the final checkpoint is the job's outputs (the trainer's summary comes first)
+            if (atEnd) parts.add("killed after the FINAL checkpoint");
         }
         return String.join(", ", parts);
     }

@@ -28,7 +28,14 @@ public final class CrashTrials {
         CrashTrial.deleteTree(out);
         CrashTrial.Outcome o = CrashTrial.run(c, fx, out, plans(c, new Random(seed), referenceMs));
         System.out.println(o.line());
-        if (o.ok()) CrashTrial.deleteTree(out); // keep failed trials for a look
+        if (o.ok()) { // keep failed trials, with their logs, for a look
+            CrashTrial.deleteTree(out);
+            try (var logs = java.nio.file.Files.list(fx.work())) {
+                for (Path f : logs.filter(f -> f.getFileName().toString().startsWith(out.getFileName() + "-run")).toList()) {
+                    java.nio.file.Files.delete(f);
+                }
+            }
+        }
         System.exit(o.ok() ? 0 : 1);
     }
 
