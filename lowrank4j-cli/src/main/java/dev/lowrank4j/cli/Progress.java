@@ -48,7 +48,9 @@ class Progress implements TrainListener {
     @Override
     public void onStart(long startStep, long totalSteps, MemoryLedger ledger) {
         this.total = totalSteps;
-        out.println(startStep > 0 ? "resuming at step " + startStep + " of " + totalSteps : "training for " + totalSteps + " steps");
+        out.println(startStep >= totalSteps ? "the run already has " + startStep + " steps: nothing to train, writing its outputs "
+                + "from the last checkpoint (pass a larger --steps to train more)"
+                : startStep > 0 ? "resuming at step " + startStep + " of " + totalSteps : "training for " + totalSteps + " steps");
         out.println("memory by category:");
         out.print(ledger.format());
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 
 import static dev.lowrank4j.cli.CliRun.assertOneLineError;
 import static dev.lowrank4j.cli.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -112,9 +113,17 @@ class MainTest {
             assertTrue(summary.contains("\"" + key + "\""), key);
         }
         assertOneLineError(run("pretrain", "--preset", "debug", "--steps", "4", "--out", dir.toString()), 1, "--resume");
-        // without --steps a resume keeps the saved step count (and so the schedule), here already reached
-        assertOneLineError(run("pretrain", "--out", dir.toString(), "--resume"), 1, "already has 4 steps");
         assertTrue(Files.exists(dir.resolve("model/model.safetensors")), "plain model folder for forward/finetune");
+        // without --steps a resume keeps the saved step count (and so the schedule), here already reached:
+        // nothing to train, the outputs are written again from the last checkpoint, to the same bytes
+        // (what finishes a run killed between its last checkpoint and its exported model)
+        byte[] exported = Files.readAllBytes(dir.resolve("model/model.safetensors"));
+        Files.delete(dir.resolve("model/config.json"));
+        CliRun again = run("pretrain", "--out", dir.toString(), "--resume");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("already has 4 steps: nothing to train"), again.out());
+        assertTrue(Files.exists(dir.resolve("model/config.json")));
+        assertArrayEquals(exported, Files.readAllBytes(dir.resolve("model/model.safetensors")));
         CliRun more = run("pretrain", "--preset", "debug", "--steps", "6", "--out", dir.toString(), "--resume");
         assertEquals(0, more.code(), more.err());
         assertTrue(more.out().contains("resuming at step 4 of 6"), more.out());

@@ -8,6 +8,7 @@ import dev.lowrank4j.io.SafeTensorsFile;
 import dev.lowrank4j.io.SafeTensorsWriter;
 import dev.lowrank4j.optim.Optimizer;
 import dev.lowrank4j.tensor.Tensor;
+import dev.lowrank4j.util.CrashPoints;
 import dev.lowrank4j.util.Json;
 
 import java.io.IOException;
@@ -58,6 +59,7 @@ public final class Checkpoints {
             SafeTensorsWriter weights = new SafeTensorsWriter();
             model.stateDict().forEach(weights::putFloat);
             weights.write(tmp.resolve(HfCheckpoint.WEIGHTS_FILE));
+            CrashPoints.pause(); // crash tests: a kill here leaves a half-filled temporary folder
             model.writeConfig(tmp);
             SafeTensorsWriter w = new SafeTensorsWriter();
             optimizer.state().forEach(w::putFloat);
@@ -65,6 +67,7 @@ public final class Checkpoints {
             w.metadata("lowrank4j_checkpoint_format", Integer.toString(FORMAT_VERSION));
             w.write(tmp.resolve(OPTIMIZER_FILE));
             Json.writeAtomically(tmp.resolve(STATE_FILE), stateJson(state));
+            CrashPoints.pause(); // crash tests: a kill here leaves a filled but unrenamed folder
             deleteTree(finalDir);
             Files.move(tmp, finalDir, StandardCopyOption.ATOMIC_MOVE);
             fsyncDir(root);

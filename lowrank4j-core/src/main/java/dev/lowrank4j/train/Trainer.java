@@ -87,14 +87,17 @@ public final class Trainer<B> {
         } else {
             MetricsLog.truncateAfter(metricsFile, -1);
         }
-        if (state.step() >= cfg.steps()) {
+        // A resume from the final checkpoint trains nothing but is no error: a kill between that
+        // checkpoint and the job's outputs (exported model, adapter, summary) leaves a run that only
+        // this can finish, and rewriting the outputs of a finished run gives the same bytes.
+        if (state.step() > cfg.steps()) {
             throw new Lowrank4jException("the run already has " + state.step() + " steps; pass a larger --steps to continue");
         }
 
         listener.onStart(state.step(), cfg.steps(), ledger(state.peakActivationBytes()));
         ArrayDeque<Double> recent = new ArrayDeque<>();
         for (double l : state.recentLosses()) recent.addLast(l);
-        Path lastCheckpoint = null;
+        Path lastCheckpoint = resume ? Checkpoints.latest(runDir).orElse(null) : null;
         long peakActivations = state.peakActivationBytes();
         boolean logMemory = state.step() < cfg.logEvery();
         model.setTraining(true);

@@ -13,12 +13,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 /**
  * Writes a file so that readers only ever see the old complete file or the new complete file:
  * content goes to a temporary file in the same folder (same file system, so the rename is atomic),
  * is forced to disk, and is then renamed over the target. A crash at any point leaves at worst a
- * stray hidden ".tmp" file, never a torn checkpoint.
+ * stray hidden ".tmp" file, never a torn checkpoint, and the next write of the same file removes it.
  */
 public final class AtomicFiles {
 
@@ -27,6 +28,9 @@ public final class AtomicFiles {
     public interface Content {
         void writeTo(FileChannel channel) throws IOException;
     }
+
+    /** The temporary file of a write of NAME is {@code .NAME.<random hex>.tmp}, beside it. */
+    private static final String TMP_PREFIX = ".%s.";
 
     private AtomicFiles() {
     }
@@ -42,10 +46,11 @@ public final class AtomicFiles {
         if (Files.isDirectory(abs)) {
             throw new Lowrank4jException(target + " is a directory; cannot write a file there");
         }
-        Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
+        Path tmp = dir.resolve(TMP_PREFIX.formatted(abs.getFileName()) + Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + ".tmp");
         try {
             Files.createDirectories(dir);
+            removeKilledWrites(dir, abs.getFileName().toString());
             // Opened with the default permissions (umask) rather than createTempFile's owner-only ones,
             // so the final file looks like any other file the user writes.
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -62,6 +67,23 @@ public final class AtomicFiles {
             throw new Lowrank4jException(target + ": cannot write: " + Json.oneLine(String.valueOf(e.getMessage())), e);
         } finally {
             deleteQuietly(tmp);
+        }
+    }
+
+    /**
+     * A kill -9 skips the finally block below and leaves the temporary file, which can be as large
+     * as a model; the next write of the same target removes what earlier killed writes left (the
+     * crash tests found one beside an exported model).
+     */
+    private static void removeKilledWrites(Path dir, String name) throws IOException {
+        String prefix = TMP_PREFIX.formatted(name);
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(prefix) && n.endsWith(".tmp") && n.substring(prefix.length(), n.length() - 4).matches("[0-9a-f]{1,16}")) {
+                    deleteQuietly(p);
+                }
+            }
         }
     }
 

@@ -19,6 +19,7 @@ import dev.lowrank4j.quant.intq.IntTensor;
 import dev.lowrank4j.quant.ptq.IntPacking;
 import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.util.AtomicFiles;
+import dev.lowrank4j.util.CrashPoints;
 import dev.lowrank4j.util.Json;
 
 import java.io.IOException;
@@ -58,8 +59,10 @@ public final class QuantizedFolder {
     public static void write(Path out, PtqTarget target, QuantizationConfig config, Path tokenizerJson) {
         checkTarget(out);
         Path abs = out.toAbsolutePath();
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".partial-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        String partial = "." + abs.getFileName() + ".partial-";
+        Path tmp = abs.resolveSibling(partial + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
+            removeKilledWrites(abs.getParent(), partial);
             Files.createDirectories(tmp);
             SafeTensorsWriter w = new SafeTensorsWriter();
             target.floatTensors().forEach(w::putFloat);
@@ -76,14 +79,28 @@ public final class QuantizedFolder {
             }
             w.metadata("quantization", config.scheme().name());
             w.write(tmp.resolve(HfCheckpoint.WEIGHTS_FILE));
+            CrashPoints.pause(); // crash tests: a kill here leaves weights without configs
             AtomicFiles.writeString(tmp.resolve(HfCheckpoint.CONFIG_FILE), target.configJson());
             if (tokenizerJson != null) Files.copy(tokenizerJson, tmp.resolve(tokenizerJson.getFileName()));
             Json.writeAtomically(tmp.resolve(QuantizationConfig.FILE), config.toJson());
+            CrashPoints.pause(); // crash tests: a kill here leaves a complete folder under its hidden name
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new Lowrank4jException(out + ": cannot write the quantized model (" + e.getMessage() + ")");
         } finally {
             deleteTree(tmp);
+        }
+    }
+
+    /**
+     * A kill -9 skips the cleanup in {@link #write}'s finally block and leaves the hidden folder,
+     * possibly as large as the model; the next write of the same output removes it (the crash tests
+     * found these piling up).
+     */
+    private static void removeKilledWrites(Path parent, String partialPrefix) throws IOException {
+        if (!Files.isDirectory(parent)) return;
+        try (Stream<Path> s = Files.list(parent)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith(partialPrefix)).toList()) deleteTree(p);
         }
     }
 

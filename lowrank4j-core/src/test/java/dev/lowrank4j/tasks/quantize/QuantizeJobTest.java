@@ -162,6 +162,18 @@ class QuantizeJobTest {
         }
     }
 
+    @Test
+    void aWriteRemovesThePartialFoldersOfKilledWritesOfTheSameOutput() throws IOException {
+        // what a kill -9 inside QuantizedFolder.write leaves (its finally block never runs)
+        Path killed = Files.createDirectories(tmp.resolve(".q.partial-0123abcd"));
+        Files.writeString(killed.resolve("model.safetensors"), "half a model");
+        Path otherOutput = Files.createDirectories(tmp.resolve(".q2.partial-0123abcd"));
+        QuantizeJob.run(options(PtqMethod.RTN, 4, 16, 0, null, tmp.resolve("q")), null);
+        assertTrue(Files.isRegularFile(tmp.resolve("q").resolve(QuantizationConfig.FILE)));
+        assertFalse(Files.exists(killed), "the killed write's folder is removed");
+        assertTrue(Files.exists(otherOutput), "another output's partial folder is not touched");
+    }
+
     private static void assertMessage(String part, org.junit.jupiter.api.function.Executable run) {
         Lowrank4jException e = assertThrows(Lowrank4jException.class, run);
         assertTrue(e.getMessage().contains(part), e.getMessage());
