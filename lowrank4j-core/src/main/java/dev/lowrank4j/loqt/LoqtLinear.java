@@ -57,7 +57,9 @@ public final class LoqtLinear implements LinearLayer {
 
     /**
      * Wraps {@code base}: a dense layer, or for quantized LoQT any storage (a {@code GeneratedWeights}
-     * initial W, so the float model never exists: the first merge dequantizes whatever is there); its weight becomes frozen, the adapter starts inactive. */
+     * initial W, so the float model never exists: the first merge dequantizes whatever is there).
+     * A float weight becomes frozen; the adapter starts inactive.
+     */
     public LoqtLinear(String modulePath, Linear base, LoqtConfig cfg) {
         this.modulePath = modulePath;
         this.base = base;
@@ -262,12 +264,9 @@ public final class LoqtLinear implements LinearLayer {
             return base.forward(x);
         }
         WeightStorage held = base.storage();
-        boolean active = adapterActive;
         base.setStorage(new DenseWeights(Parameter.frozen(modulePath + ".weight", new Tensor(mergedWeight(), out, in))));
-        adapterActive = false;
-        Tensor y = base.forward(x);
+        Tensor y = base.forward(x); // the adapter is part of the merged W, so only the base runs
         base.setStorage(held); // the float W goes; the backward rebuilds it from the same storage and adapter
-        adapterActive = active;
         return y;
     }
 
