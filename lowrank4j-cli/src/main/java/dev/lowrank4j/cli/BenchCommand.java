@@ -60,7 +60,7 @@ final class BenchCommand implements Runnable {
         int rank;
         @Option(names = "--update-gap", defaultValue = "200", description = "GaLore/Fira refresh period T (default: ${DEFAULT-VALUE}).")
         long updateGap;
-        @Option(names = "--svd", defaultValue = "exact", description = "GaLore/Fira projector SVD: exact (top-r, LAPACK when the system has it, else Java) or randomized (oversampling 8, 1 power iteration; inaccurate on flat spectra) (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--svd", defaultValue = "exact", description = "GaLore/Fira/LoQT projector SVD: exact (top-r, LAPACK when the system has it, else Java) or randomized (oversampling 8, 1 power iteration; inaccurate on flat spectra) (default: ${DEFAULT-VALUE}).")
         String svd;
         @Option(names = "--json", description = "Print one JSON object instead of text.")
         boolean json;
@@ -79,7 +79,7 @@ final class BenchCommand implements Runnable {
             PretrainMethod.Kind kind = PretrainMethod.parseKind(method);
             PretrainMethod m = kind == PretrainMethod.Kind.LOQT || kind == PretrainMethod.Kind.LOQT_NQ
                     ? PretrainMethod.loqt(kind == PretrainMethod.Kind.LOQT, rank)
-                            .withUpdateGap(Applicability.given(spec, "--update-gap") ? updateGap : null)
+                            .withUpdateGap(Applicability.given(spec, "--update-gap") ? updateGap : null).withSvd(svd)
                     : new PretrainMethod(kind, rank, updateGap, 0.25, 32, "std", svd);
             MethodOptions.check(spec, m.kind(), "--method " + m.id());
             if (steps < 1 || warmup < 0 || seq < 1 || batch < 1) {

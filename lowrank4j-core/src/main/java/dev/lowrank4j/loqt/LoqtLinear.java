@@ -46,12 +46,20 @@ public final class LoqtLinear implements LinearLayer {
     private final Parameter denseWeight;     // LoQT-nq: the float W; null when W is quantized
     private Linear projection;               // P, over dense or NF4 storage; null before the first update
     private Parameter capture;               // the float W collecting the gradient during an update
+    private PendingMerge pending;            // a layer-by-layer update announced and not yet finished
     private boolean adapterActive;
     private ErrorCompensation.Result lastInit;
 
     private Tensor output, scaledDy, inputGrad;
 
-    /** Wraps {@code base} (a dense layer); its weight becomes frozen, the adapter starts inactive. */
+    /** What {@link #beginLayerwiseUpdate} leaves for this layer's backward to finish. */
+    private record PendingMerge(TopSvd svd, long seed, Runnable whenDone) {}
+
+    /**
+     * Wraps {@code base}: a dense layer, or for quantized LoQT any storage (a {@code GeneratedWeights}
+     * initial W, so the float model never exists: the first merge dequantizes whatever is there).
+     * A float weight becomes frozen; the adapter starts inactive.
+     */
     public LoqtLinear(String modulePath, Linear base, LoqtConfig cfg) {
         this.modulePath = modulePath;
         this.base = base;
@@ -62,12 +70,12 @@ public final class LoqtLinear implements LinearLayer {
         if (r > Math.min(in, out)) {
             throw new Lowrank4jException(modulePath + ": LoQT needs rank <= min(out, in) = " + Math.min(in, out) + ", got " + r);
         }
-        if (base.storage().parameter() == null) {
-            throw new Lowrank4jException(modulePath + ": LoQT starts from a float32 layer, this one is stored as " + base.storage().kind());
+        if (!cfg.quantize() && base.storage().parameter() == null) {
+            throw new Lowrank4jException(modulePath + ": LoQT-nq trains a float32 W, this layer is stored as " + base.storage().kind());
         }
         this.s = (float) cfg.alpha();
         this.side = LoqtSide.of(in, out);
-        base.storage().parameter().setTrainable(false);
+        if (base.storage().parameter() != null) base.storage().parameter().setTrainable(false);
         this.denseWeight = cfg.quantize() ? null : base.storage().parameter();
         this.factor = side == LoqtSide.LEFT
                 ? new Parameter(modulePath + ".lora_B.weight", Tensor.zeros(out, r))
@@ -168,6 +176,7 @@ public final class LoqtLinear implements LinearLayer {
 
     @Override
     public Tensor forward(Tensor x) {
+        if (pending != null) return mergingForward(x);
         Tensor y = base.forward(x);
         if (!adapterActive) return y;
         Tensor z = second().forward(first().forward(x));
@@ -179,6 +188,7 @@ public final class LoqtLinear implements LinearLayer {
 
     @Override
     public Tensor backward(Tensor dy) {
+        if (pending != null) return mergingBackward(dy);
         Tensor dx = base.backward(dy);
         if (!adapterActive) return dx;
         scaledDy = Buffers.matrix(scaledDy, dy.dim(0), out);
@@ -202,7 +212,7 @@ public final class LoqtLinear implements LinearLayer {
 
     /** W_eff = deq(W) + s·B·P as a new float array [out, in] (the layer is unchanged). */
     public float[] mergedWeight() {
-        float[] w = base.storage().dequantize().data.clone();
+        float[] w = base.storage().dequantize().data; // a fresh array for every storage
         if (adapterActive) ErrorCompensation.addProduct(w, out, in, projection(), factor.data(), side, r, s);
         return w;
     }
@@ -212,7 +222,11 @@ public final class LoqtLinear implements LinearLayer {
      * the layer computes the same function, now without the adapter path.
      */
     public void beginUpdate() {
-        if (capture != null) throw new IllegalStateException(modulePath + ": an update is already in progress");
+        if (capture != null || pending != null) throw new IllegalStateException(modulePath + ": an update is already in progress");
+        merge();
+    }
+
+    private void merge() {
         float[] merged = mergedWeight();
         if (denseWeight != null) {
             System.arraycopy(merged, 0, denseWeight.data(), 0, merged.length);
@@ -223,6 +237,47 @@ public final class LoqtLinear implements LinearLayer {
         }
         capture.setTrainable(true);
         adapterActive = false;
+    }
+
+    /**
+     * Announces an update that this layer runs by itself during the next forward and backward,
+     * so that a model holds one float W and one ∂L/∂W at a time, not one per layer: the forward
+     * uses the merged float W (and drops it for a quantized W), the backward rebuilds it (bit for
+     * bit: the same inputs), collects its full gradient, passes dx on and calls
+     * {@link #finishUpdate} at once. The numbers are those of {@link #beginUpdate} + one pass +
+     * {@link #finishUpdate}; only valid when the pass runs one forward and one backward whose
+     * gradient is used as computed ({@code Optimizer.Closure.singleBackward}).
+     */
+    public void beginLayerwiseUpdate(TopSvd svd, long seed, Runnable whenDone) {
+        if (capture != null || pending != null) throw new IllegalStateException(modulePath + ": an update is already in progress");
+        pending = new PendingMerge(svd, seed, whenDone);
+    }
+
+    /** Whether a layer-by-layer update was announced and its backward has not run yet. */
+    public boolean updatePending() {
+        return pending != null;
+    }
+
+    private Tensor mergingForward(Tensor x) {
+        if (denseWeight != null) { // LoQT-nq: W is a float parameter anyway; merge into it and keep it for backward
+            if (capture == null) merge();
+            return base.forward(x);
+        }
+        WeightStorage held = base.storage();
+        base.setStorage(new DenseWeights(Parameter.frozen(modulePath + ".weight", new Tensor(mergedWeight(), out, in))));
+        Tensor y = base.forward(x); // the adapter is part of the merged W, so only the base runs
+        base.setStorage(held); // the float W goes; the backward rebuilds it from the same storage and adapter
+        return y;
+    }
+
+    private Tensor mergingBackward(Tensor dy) {
+        if (capture == null) merge();
+        Tensor dx = base.backward(dy);
+        PendingMerge m = pending;
+        pending = null;
+        finishUpdate(m.svd(), m.seed());
+        m.whenDone().run();
+        return dx;
     }
 
     /** The float W of the update in progress (its gradient is the full ∂L/∂W), null outside an update. */

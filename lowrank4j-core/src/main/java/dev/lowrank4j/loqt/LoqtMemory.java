@@ -21,20 +21,23 @@ import java.util.Map;
  * @param quantizedBytes     NF4 W and (when quantized) P
  * @param floatWeights       float elements of weights: B, non-targeted weights, P when not quantized
  * @param trainable          elements that have a gradient and two Adam moments
- * @param updateExtraFp32    what an update step adds: a float32 W and its gradient for every targeted
- *                           layer (this implementation merges all layers at once)
+ * @param updateExtraFp32    what an update step adds when layers merge one at a time (one pass per
+ *                           step: bench step, pretrain without --accum or --spark): the largest
+ *                           targeted layer's float32 W and gradient (compensation temporaries aside)
+ * @param updateExtraAllAtOnceFp32 the same when every layer holds its float32 W and gradient until the
+ *                           step's gradients are final (micro-batches summed, replicas averaged)
  * @param fullAdamElements   full AdamW for the same model: weights, gradients and moments, in elements
  */
 public record LoqtMemory(String config, int rank, boolean quantizeProjection, boolean doubleQuant, long parameters,
                          long quantizedBytes, long floatWeights, long trainable, long updateExtraFp32,
-                         long fullAdamElements) {
+                         long updateExtraAllAtOnceFp32, long fullAdamElements) {
     public static final String WEIGHTS_FORMULA = "mn + mr + nr (mn and mr in NF4)";
     public static final String GRADIENTS_FORMULA = "nr";
     public static final String OPTIMIZER_FORMULA = "2nr";
 
     public static LoqtMemory estimate(LlamaPaperConfig cfg, int rank, boolean quantizeProjection, boolean doubleQuant) {
         Nf4Options nf4 = new Nf4Options(Nf4Options.DEFAULT.blocksize(), doubleQuant);
-        long quantized = 0, floats = 0, trainable = 0, extra = 0, full = 0;
+        long quantized = 0, floats = 0, trainable = 0, extra = 0, extraAllAtOnce = 0, full = 0;
         for (WeightShape w : cfg.weights()) {
             long n = w.elements();
             full += 4 * n;
@@ -50,10 +53,11 @@ public record LoqtMemory(String config, int rank, boolean quantizeProjection, bo
             else floats += p;
             floats += b;
             trainable += b;
-            extra += 2 * 4 * n;
+            extra = Math.max(extra, 2 * 4 * n);
+            extraAllAtOnce += 2 * 4 * n;
         }
         return new LoqtMemory(cfg.name(), rank, quantizeProjection, doubleQuant, cfg.parameterCount(), quantized, floats,
-                trainable, extra, full);
+                trainable, extra, extraAllAtOnce, full);
     }
 
     /** Bytes of an NF4 tensor of {@code n} values: packed codes plus its scales. */
@@ -92,6 +96,7 @@ public record LoqtMemory(String config, int rank, boolean quantizeProjection, bo
         o.put("bf16_bytes", bytes(2));
         o.put("fp32_bytes", bytes(4));
         o.put("update_step_extra_fp32_bytes", updateExtraFp32);
+        o.put("update_step_extra_all_at_once_fp32_bytes", updateExtraAllAtOnceFp32);
         o.put("full_adamw_bf16_bytes", fullAdamBytes(2));
         o.put("full_adamw_fp32_bytes", fullAdamBytes(4));
         o.put("formulas", Map.of("weights", WEIGHTS_FORMULA, "gradients", GRADIENTS_FORMULA, "optimizer_states", OPTIMIZER_FORMULA));
@@ -112,8 +117,10 @@ public record LoqtMemory(String config, int rank, boolean quantizeProjection, bo
         row(sb, "total", bf, fp, "");
         sb.append(String.format(Locale.ROOT, "  full AdamW, same model: %,d bytes (bf16), %,d (fp32); LoQT/full = %.3f (bf16), %.3f (fp32)%n",
                 fullAdamBytes(2), fullAdamBytes(4), bf.get("total") / (double) fullAdamBytes(2), fp.get("total") / (double) fullAdamBytes(4)));
-        sb.append(String.format(Locale.ROOT, "  an update step adds %,d bytes (fp32): a float W and its full gradient for every targeted layer, all merged at once here%n",
+        sb.append(String.format(Locale.ROOT, "  an update step adds %,d bytes (fp32): the largest layer's float W and full gradient, merged one layer at a time%n",
                 updateExtraFp32));
+        sb.append(String.format(Locale.ROOT, "  (%,d bytes with --accum > 1 or --spark: every layer's float W and gradient at once)%n",
+                updateExtraAllAtOnceFp32));
         return sb.toString();
     }
 

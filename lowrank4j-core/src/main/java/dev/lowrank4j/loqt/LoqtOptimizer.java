@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +25,9 @@ import java.util.function.Supplier;
  *   <li>zero the adapters' gradients, so the step moves B only through Adam's momentum, as in the
  *       authors' code; the other parameters keep the (clipped) gradients the trainer computed.</li>
  * </ol>
+ * When the closure runs a single backward ({@link Closure#singleBackward()}), steps 1–3 happen
+ * layer by layer inside that backward (one float W and gradient at a time); otherwise all layers
+ * hold their float W until the closure returns. Both give the same numbers.
  * B keeps its Parameter object and so its Adam state (the authors' behaviour); with
  * {@link LoqtConfig#resetAdapterState()} the state is reset through {@link Optimizer#resetState}.
  */
@@ -35,6 +39,7 @@ public final class LoqtOptimizer implements Optimizer {
     private final long seed;
     private final Supplier<? extends Collection<Parameter>> trainable;
     private int updates;
+    private IntConsumer mergeProgress = done -> {};
 
     /**
      * @param trainable what the trainer zeroes and fills each step (the model's trainable
@@ -64,6 +69,21 @@ public final class LoqtOptimizer implements Optimizer {
         inner.step(lr);
     }
 
+    /** Called with the number of layers done so far as each layer finishes a layer-by-layer merge (benchmarks show it). */
+    public void reportMerges(IntConsumer layersDone) {
+        this.mergeProgress = layersDone;
+    }
+
+    /** Whether the coming step merges (an update step of the schedule). */
+    public boolean mergesNext() {
+        return cfg.schedule().isUpdate(inner.steps());
+    }
+
+    /** The LoQT layers this optimizer merges. */
+    public int layerCount() {
+        return layers.size();
+    }
+
     /** How many merges and re-initialisations have run. */
     public int updates() {
         return updates;
@@ -72,10 +92,8 @@ public final class LoqtOptimizer implements Optimizer {
     private void update(Closure closure) {
         Map<Parameter, float[]> kept = new IdentityHashMap<>();
         for (Parameter p : trainable.get()) if (p.grad() != null) kept.put(p, p.grad().data.clone());
-        for (LoqtLinear l : layers) l.beginUpdate();
-        closure.reevaluate();
-        long layerSeed = seed;
-        for (LoqtLinear l : layers) l.finishUpdate(svd, layerSeed++);
+        if (closure.singleBackward()) mergeLayerByLayer(closure);
+        else mergeAllAtOnce(closure);
         List<Parameter> factors = new ArrayList<>(layers.size());
         for (LoqtLinear l : layers) factors.add(l.factor());
         kept.forEach((p, g) -> {
@@ -84,6 +102,31 @@ public final class LoqtOptimizer implements Optimizer {
         for (Parameter f : factors) f.zeroGrad();
         if (cfg.resetAdapterState()) inner.resetState(factors);
         updates++;
+    }
+
+    /**
+     * Each layer merges, takes its gradient and re-initialises inside the one backward of the
+     * closure, so at most one layer's float W and ∂L/∂W exist at a time (the authors' per-layer hooks).
+     */
+    private void mergeLayerByLayer(Closure closure) {
+        long layerSeed = seed;
+        int[] done = {0};
+        for (LoqtLinear l : layers) l.beginLayerwiseUpdate(svd, layerSeed++, () -> mergeProgress.accept(++done[0]));
+        closure.reevaluate();
+        for (LoqtLinear l : layers) {
+            if (l.updatePending()) throw new IllegalStateException(l.modulePath() + ": no gradient reached this LoQT layer on its merge step");
+        }
+    }
+
+    /**
+     * Every layer holds a float W until the closure's gradients are final: needed when the closure
+     * sums micro-batches or averages across replicas, which a layer cannot see from its backward.
+     */
+    private void mergeAllAtOnce(Closure closure) {
+        for (LoqtLinear l : layers) l.beginUpdate();
+        closure.reevaluate();
+        long layerSeed = seed;
+        for (LoqtLinear l : layers) l.finishUpdate(svd, layerSeed++);
     }
 
     @Override

@@ -23,16 +23,21 @@ public final class Parameter {
     private boolean trainable;
 
     public Parameter(String name, Tensor value) {
-        this.name = name;
-        this.value = value.as(MemoryCategory.WEIGHTS);
-        setTrainable(true);
+        this(name, value, true);
     }
 
-    /** A parameter that starts frozen (no gradient is ever allocated until it is unfrozen). */
+    private Parameter(String name, Tensor value, boolean trainable) {
+        this.name = name;
+        this.value = value.as(MemoryCategory.WEIGHTS);
+        setTrainable(trainable);
+    }
+
+    /**
+     * A parameter that starts frozen: no gradient is allocated until it is unfrozen (not even a
+     * transient one, which matters for the layer-sized float copies a LoQT merge makes).
+     */
     public static Parameter frozen(String name, Tensor value) {
-        Parameter p = new Parameter(name, value);
-        p.setTrainable(false);
-        return p;
+        return new Parameter(name, value, false);
     }
 
     public String name() {

@@ -22,6 +22,31 @@ public interface Optimizer {
     @FunctionalInterface
     interface Closure {
         double reevaluate();
+
+        /**
+         * Whether one call runs exactly one forward and one backward whose gradients are used as
+         * computed (no micro-batches summed, no averaging across replicas). Only then may an
+         * optimizer consume a layer's gradient inside the backward, as LoQT's layer-by-layer merge
+         * does; a plain lambda says no.
+         */
+        default boolean singleBackward() {
+            return false;
+        }
+
+        /** A closure that runs one forward and backward and uses its gradients as they are. */
+        static Closure singleBackward(java.util.function.DoubleSupplier pass) {
+            return new Closure() {
+                @Override
+                public double reevaluate() {
+                    return pass.getAsDouble();
+                }
+
+                @Override
+                public boolean singleBackward() {
+                    return true;
+                }
+            };
+        }
     }
 
     /** Applies one update with the given learning rate, reading each parameter's gradient. */

@@ -97,7 +97,7 @@ public final class PretrainJob {
         int[] tokens = ByteTokenizer.encode(text);
         TokenDataset data = new TokenDataset(tokens, VAL_FRACTION, train.seq());
         LlamaConfig cfg = shape.toConfig();
-        LlamaModel model = new LlamaModel(cfg, train.seed());
+        LlamaModel model = method.newModel(cfg, train.seed());
         LoraAdapters lora = method.prepare(model, train.seed());
         var optimizer = method.optimizer(model, train);
         if (!o.resume() && replica.leader()) Json.writeAtomically(runConfig, runConfigJson(shape, train, method, corpusPath));

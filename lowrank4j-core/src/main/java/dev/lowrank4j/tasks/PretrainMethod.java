@@ -9,6 +9,7 @@ import dev.lowrank4j.adapters.lora.LoraInjector;
 import dev.lowrank4j.loqt.LoqtAdapters;
 import dev.lowrank4j.loqt.LoqtConfig;
 import dev.lowrank4j.loqt.MergeSchedule;
+import dev.lowrank4j.models.llama.LlamaConfig;
 import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.optim.FiraOptions;
 import dev.lowrank4j.optim.GaLoreAdamW;
@@ -86,6 +87,12 @@ public record PretrainMethod(Kind kind, int rank, long updateGap, double scale, 
                 compensationIters, quantizeProjection, resetAdapterState);
     }
 
+    /** The same method with another projector SVD ("exact" or "randomized"). */
+    public PretrainMethod withSvd(String name) {
+        return new PretrainMethod(kind, rank, updateGap, scale, loraAlpha, projection, name, increment,
+                compensationIters, quantizeProjection, resetAdapterState);
+    }
+
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isLoqt() {
         return kind == Kind.LOQT || kind == Kind.LOQT_NQ;
@@ -116,6 +123,16 @@ public record PretrainMethod(Kind kind, int rank, long updateGap, double scale, 
 
     public int effectiveRank(int hidden) {
         return rank > 0 ? rank : Math.max(1, hidden / 4);
+    }
+
+    /**
+     * A freshly initialised model for this method. LoQT (quantized) gets its projections as
+     * {@link LlamaModel#withGeneratedProjections generated} initial weights: the same values, but
+     * the float32 projections never exist together (they are regenerated a layer at a time until
+     * the step-0 merge quantizes them).
+     */
+    public LlamaModel newModel(LlamaConfig config, long seed) {
+        return kind == Kind.LOQT ? LlamaModel.withGeneratedProjections(config, seed) : new LlamaModel(config, seed);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.lowrank4j.tasks;
 import dev.lowrank4j.bench.GemmBenchmark;
 import dev.lowrank4j.kernels.Gemm;
 import dev.lowrank4j.kernels.Parallel;
+import dev.lowrank4j.loqt.LoqtOptimizer;
 import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.optim.Optimizer;
@@ -100,7 +101,7 @@ public final class StepBenchmark {
 
     private static Result run(ModelShape shape, int batch, int seq, int warmup, int steps, PretrainMethod method,
                               boolean measureGemm, PhaseListener progress) {
-        LlamaModel model = progress.during("building the model", () -> new LlamaModel(shape.toConfig(), 0));
+        LlamaModel model = progress.during("building the model", () -> method.newModel(shape.toConfig(), 0));
         method.prepare(model, 0);
         TrainConfig t = TrainConfig.builder().steps(1).batch(batch).seq(seq).lr(3e-4).warmup(0).weightDecay(0.1).clip(0).seed(0).build();
         Optimizer opt = method.optimizer(model, t);
@@ -113,20 +114,30 @@ public final class StepBenchmark {
         double gemmGflops = measureGemm ? progress.during("measuring the GEMM rate", () -> gemmRate(shape, batch, seq)) : Double.NaN;
         double[] ms = new double[steps];
         long peakActivations = 0;
-        progress.begin(warmup + " warm-up and " + steps + " timed steps", warmup + steps, "steps");
+        // LoQT: one phase per step, advanced as each layer merges (a 7B merge step takes long enough to want it)
+        LoqtOptimizer loqt = opt instanceof LoqtOptimizer q ? q : null;
+        if (loqt != null) loqt.reportMerges(progress::advance);
+        else progress.begin(warmup + " warm-up and " + steps + " timed steps", warmup + steps, "steps");
         for (int i = 0; i < warmup + steps; i++) {
+            if (loqt != null) {
+                boolean merging = loqt.mergesNext();
+                progress.begin("step " + (i + 1) + " of " + (warmup + steps) + (merging ? " (a LoQT merge, layer by layer)" : ""),
+                        merging ? loqt.layerCount() : 0, "layers");
+            }
             long t0 = System.nanoTime();
             model.zeroGrad();
             model.lossAndBackward(ids, tg, batch, seq);
-            opt.step(3e-4, () -> { // LoQT's update steps recompute the gradient of the merged weights
+            // LoQT's update steps recompute the gradient of the merged weights (one pass: layer by layer)
+            opt.step(3e-4, Optimizer.Closure.singleBackward(() -> {
                 model.zeroGrad();
                 return model.lossAndBackward(ids, tg, batch, seq);
-            });
+            }));
             if (i >= warmup) ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
             peakActivations = Math.max(peakActivations, model.activationBytes());
-            progress.advance(i + 1);
+            if (loqt != null) progress.end();
+            else progress.advance(i + 1);
         }
-        progress.end();
+        if (loqt == null) progress.end();
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
         double median = median(sorted);

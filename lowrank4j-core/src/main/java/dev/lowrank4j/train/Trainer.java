@@ -122,7 +122,9 @@ public final class Trainer<B> {
                             + "; stopped before updating the weights");
                 }
                 double lr = cfg.lr() * schedule.multiplier(step);
-                optimizer.step(lr, () -> lossAndGradients(batches));
+                optimizer.step(lr, batches.size() == 1 && exchange == GradientExchange.NONE
+                        ? Optimizer.Closure.singleBackward(() -> lossAndGradients(batches))
+                        : () -> lossAndGradients(batches));
                 step++;
                 if (hook != null) {
                     hook.afterStep(step, optimizer);

@@ -6,6 +6,8 @@ package dev.lowrank4j.util;
  * its state is not readable without reflection).
  */
 public final class Rng {
+    /** The state's increment per draw. */
+    private static final long GAMMA = 0x9E3779B97F4A7C15L;
     private long state;
 
     public Rng(long seed) {
@@ -21,10 +23,15 @@ public final class Rng {
     }
 
     public long nextLong() {
-        long z = (state += 0x9E3779B97F4A7C15L);
+        long z = (state += GAMMA);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /** Jumps over {@code draws} calls of {@link #nextLong()} in O(1): the state only advances by a constant per draw. */
+    public void skip(long draws) {
+        state += draws * GAMMA;
     }
 
     /** Uniform integer in [0, bound). */

@@ -58,11 +58,29 @@ public final class LlamaModel implements ModuleHost {
 
     private Tensor residualGrad;
     private int lastRows = -1;
+    private final long seed;
+    private final boolean generatedProjections;
 
     /** A freshly initialised model: N(0, initializer_range²) for embeddings and linears, norms = 1. */
     public LlamaModel(LlamaConfig config, long seed) {
+        this(config, seed, false);
+    }
+
+    /**
+     * The same model with every decoder projection (q, k, v, o, gate, up, down) held as a
+     * {@link GeneratedWeights}: the same initial values, regenerated for each product instead of
+     * stored, so the projections cost no memory until a method re-encodes them (LoQT builds a 7B
+     * model this way: 27 GB of float32 projections never exist). The projections are frozen.
+     */
+    public static LlamaModel withGeneratedProjections(LlamaConfig config, long seed) {
+        return new LlamaModel(config, seed, true);
+    }
+
+    private LlamaModel(LlamaConfig config, long seed, boolean generatedProjections) {
         VectorApi.require();
         this.config = config;
+        this.seed = seed;
+        this.generatedProjections = generatedProjections;
         int d = config.hiddenSize();
         Parameter embed = new Parameter("model.embed_tokens.weight", Tensor.zeros(config.vocabSize(), d));
         embedding = new Embedding(embed);
@@ -82,15 +100,21 @@ public final class LlamaModel implements ModuleHost {
         String attn = prefix + ".self_attn", mlp = prefix + ".mlp";
         var attention = new CausalSelfAttention(attn, d, config.numAttentionHeads(), config.numKeyValueHeads(),
                 config.headDim(), rope,
-                Linear.create(attn + ".q_proj", d, qDim, false), Linear.create(attn + ".k_proj", d, kvDim, false),
-                Linear.create(attn + ".v_proj", d, kvDim, false), Linear.create(attn + ".o_proj", qDim, d, false));
-        var feedForward = new SwiGluMlp(mlp, d, ff, Linear.create(mlp + ".gate_proj", d, ff, false),
-                Linear.create(mlp + ".up_proj", d, ff, false), Linear.create(mlp + ".down_proj", ff, d, false));
+                projection(attn + ".q_proj", d, qDim), projection(attn + ".k_proj", d, kvDim),
+                projection(attn + ".v_proj", d, kvDim), projection(attn + ".o_proj", qDim, d));
+        var feedForward = new SwiGluMlp(mlp, d, ff, projection(mlp + ".gate_proj", d, ff),
+                projection(mlp + ".up_proj", d, ff), projection(mlp + ".down_proj", ff, d));
         return new LlamaDecoderLayer(prefix,
                 new RmsNorm(new Parameter(prefix + ".input_layernorm.weight", Tensor.zeros(d)), config.rmsNormEps()),
                 attention,
                 new RmsNorm(new Parameter(prefix + ".post_attention_layernorm.weight", Tensor.zeros(d)), config.rmsNormEps()),
                 feedForward);
+    }
+
+    /** A bias-free decoder projection: zeros that {@link #initialize} fills, or its generated twin. */
+    private Linear projection(String modulePath, int in, int out) {
+        if (!generatedProjections) return Linear.create(modulePath, in, out, false);
+        return new Linear(modulePath, new GeneratedWeights(modulePath + ".weight", seed, config.initializerRange(), out, in), null);
     }
 
     /**

@@ -15,13 +15,25 @@ final class WeightInit {
 
     /** Fills p with N(0, std²) samples. */
     static void normal(Parameter p, long seed, double std) {
-        Rng rng = new Rng(streamSeed(seed, p.name()));
         float[] d = p.data();
-        for (int i = 0; i < d.length; i += 2) {
+        normal(d, streamSeed(seed, p.name()), std, 0, d.length);
+    }
+
+    /**
+     * Values [from, to) of the N(0, std²) stream {@code stream} into d[from, to): the same numbers
+     * a fill of the whole array puts there, so a weight can be regenerated in pieces and in
+     * parallel. Value pair j uses draws 2j and 2j + 1 and SplitMix64
+     * skips ahead in O(1), so a piece starts by skipping; {@code from} must be even.
+     */
+    static void normal(float[] d, long stream, double std, int from, int to) {
+        if ((from & 1) != 0) throw new IllegalArgumentException("a piece of a normal stream starts at an even index, got " + from);
+        Rng rng = new Rng(stream);
+        rng.skip(from);
+        for (int i = from; i < to; i += 2) {
             double u1 = Math.max(rng.nextDouble(), Double.MIN_NORMAL), u2 = rng.nextDouble();
             double radius = Math.sqrt(-2.0 * StrictMath.log(u1)), angle = 2.0 * Math.PI * u2;
             d[i] = (float) (std * radius * StrictMath.cos(angle));
-            if (i + 1 < d.length) d[i + 1] = (float) (std * radius * StrictMath.sin(angle));
+            if (i + 1 < to) d[i + 1] = (float) (std * radius * StrictMath.sin(angle));
         }
     }
 

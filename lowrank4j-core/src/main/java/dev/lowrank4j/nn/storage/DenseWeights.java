@@ -35,12 +35,22 @@ public final class DenseWeights implements WeightStorage {
 
     @Override
     public void forward(float[] x, int n, float[] y) {
-        Gemm.sgemm(false, true, n, out, in, 1f, x, 0, in, weight.data(), 0, in, 0f, y, 0, out);
+        forward(weight.data(), out, in, x, n, y);
     }
 
     @Override
     public void backwardInput(float[] dy, int n, float[] dx, boolean accumulate) {
-        Gemm.sgemm(false, false, n, in, out, 1f, dy, 0, out, weight.data(), 0, in, accumulate ? 1f : 0f, dx, 0, in);
+        backwardInput(weight.data(), out, in, dy, n, dx, accumulate);
+    }
+
+    /** y [n, out] = x [n, in] · wᵀ for a float w [out, in]: the product every float storage runs. */
+    public static void forward(float[] w, int out, int in, float[] x, int n, float[] y) {
+        Gemm.sgemm(false, true, n, out, in, 1f, x, 0, in, w, 0, in, 0f, y, 0, out);
+    }
+
+    /** dx [n, in] (+)= dy [n, out] · w for a float w [out, in]. */
+    public static void backwardInput(float[] w, int out, int in, float[] dy, int n, float[] dx, boolean accumulate) {
+        Gemm.sgemm(false, false, n, in, out, 1f, dy, 0, out, w, 0, in, accumulate ? 1f : 0f, dx, 0, in);
     }
 
     @Override
