@@ -63,4 +63,14 @@ class QuantizeCommandTest {
         assertOneLineError(run("generate", "--model", m, "--prompt", "x", "--top-p", "0"), 1, "--top-p");
         assertFalse(Files.exists(Path.of(out)));
     }
+
+    @Test
+    void evalTaskSpamRefusesWhatIsNotAClassifier() throws Exception {
+        String m = model().toString();
+        assertOneLineError(run("eval", "--model", m), 1, "--text FILE is required");
+        assertOneLineError(run("eval", "--model", m, "--task", "sentiment"), 1, "--task must be spam");
+        assertOneLineError(run("eval", "--model", m, "--task", "spam", "--text", "x.txt"), 1, "leave out --text");
+        assertOneLineError(run("eval", "--model", m, "--task", "spam"), 1, "scores a BERT classifier");
+        assertOneLineError(run("eval", "--model", "minilm", "--task", "spam"), 1, "no classifier head");
+    }
 }

@@ -75,9 +75,7 @@ public final class BertForward {
             if (weight == null || weight.rank() != 2) throw new Lowrank4jException(model + ": the classifier head has no 2-D classifier.weight");
             labels = weight.dim(0);
             SequenceClassifier classifier = new SequenceClassifier(encoder, labels, 0);
-            Map<String, Tensor> all = new LinkedHashMap<>(encoder.stateDict());
-            all.putAll(head);
-            classifier.loadWeights(all);
+            classifier.loadHead(head);
             w.putFloat("logits", classifier.logits(tokens).copy());
         }
         w.metadata("model", model);

@@ -76,6 +76,24 @@ public final class SequenceClassifier {
         for (Parameter p : headParams) p.set(weights.get(p.name()));
     }
 
+    /**
+     * Copies only the head's weights ({@code classifier.weight}, {@code classifier.bias}), leaving the
+     * encoder as it is — for an encoder whose weights are already in place (a quantized one stays packed).
+     */
+    public void loadHead(Map<String, Tensor> head) {
+        Map<String, Tensor> all = new LinkedHashMap<>(head);
+        List<String> problems = new ArrayList<>();
+        for (Parameter p : this.head.parameters()) {
+            Tensor t = all.remove(p.name());
+            if (t == null || !t.sameShape(p.shape())) problems.add(p.name() + " " + Arrays.toString(p.shape()));
+        }
+        if (!problems.isEmpty() || !all.isEmpty()) {
+            throw new Lowrank4jException("weights do not match the classifier head: missing or misshaped " + problems
+                    + (all.isEmpty() ? "" : ", unexpected " + all.keySet()));
+        }
+        for (Parameter p : this.head.parameters()) p.set(head.get(p.name()));
+    }
+
     /** Logits [batch, labels] (owned by the head, valid until the next forward). */
     public Tensor logits(TokenBatch b) {
         Tensor hidden = encoder.forward(b.ids(), b.attentionMask(), b.tokenTypes(), b.batch(), b.seq());

@@ -97,6 +97,11 @@ public final class TextBatches implements TrainingData<LabeledBatch> {
     }
 
     private List<LabeledBatch> sortedBatches(List<EncodedText> examples) {
+        return sortedBatches(examples, evalBatchSize);
+    }
+
+    /** Held-out batches of {@code batchSize} examples of similar length (the order never depends on a seed). */
+    static List<LabeledBatch> sortedBatches(List<EncodedText> examples, int evalBatchSize) {
         int[] lengths = examples.stream().mapToInt(EncodedText::length).toArray();
         List<LabeledBatch> out = new ArrayList<>();
         for (int[] idx : BatchPlan.byLength(lengths, evalBatchSize)) out.add(batch(examples, idx));

@@ -7,6 +7,8 @@ import dev.lowrank4j.models.bert.SentenceEncoder;
 import dev.lowrank4j.models.bert.TokenBatch;
 import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.tasks.ForwardJob;
+import dev.lowrank4j.tasks.classify.SpamTestScore;
+import dev.lowrank4j.train.Metrics;
 import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.util.PhaseListener;
 
@@ -45,6 +47,22 @@ public final class EvalJob {
         if (loaded.target() instanceof LlamaTarget l) return perplexity(model, scheme, l, raw, text, seq, progress);
         return cosine(model, scheme, (BertTarget) loaded.target(), raw, text, progress);
     }
+
+    /**
+     * A fine-tuned spam classifier's metrics (float or quantized folder) on the SpamAssassin test split
+     * that {@code finetune --task spam --seed seed} held out.
+     */
+    public static SpamResult spam(String model, long seed, int maxTokens, PhaseListener progress) {
+        ModelLoading.Loaded loaded = progress.during("loading " + model, () -> ModelLoading.load(model));
+        if (!(loaded.target() instanceof BertTarget bert)) {
+            throw new Lowrank4jException(model + " is a " + loaded.target().modelType() + " model; --task spam scores a BERT classifier");
+        }
+        SpamTestScore.Scored s = SpamTestScore.score(bert.encoder(), bert.head(), seed, maxTokens, null, progress);
+        return new SpamResult(loaded.scheme(), s.metrics(), s.examples());
+    }
+
+    /** {@link #spam}'s answer: the folder's scheme and the test_* metrics over {@code examples} e-mails. */
+    public record SpamResult(String scheme, Metrics metrics, int examples) {}
 
     private static Result perplexity(String name, String scheme, LlamaTarget target, byte[] raw, Path text, int seqGiven,
                                      PhaseListener progress) {
