@@ -47,6 +47,9 @@ public final class BoundSweep {
         }
     }
 
+    /** Fewer runs than this with a defined bound give no rank correlation. */
+    static final int MIN_RUNS_FOR_RANKING = 3;
+
     private BoundSweep() {}
 
     public static Map<String, Object> run(Config c, Consumer<String> progress) {
@@ -129,9 +132,7 @@ public final class BoundSweep {
                 accGap[i] = gaps.get(i)[0];
                 lossGap[i] = gaps.get(i)[1];
             }
-            Map<String, Object> m = new LinkedHashMap<>(); // values may be null (NaN), which Map.of refuses
-            m.put("accuracy_gap", BoundReport.num(RankCorrelation.spearman(x, accGap)));
-            m.put("loss_gap", BoundReport.num(RankCorrelation.spearman(x, lossGap)));
+            Map<String, Object> m = correlation(x, accGap, lossGap);
             corr.put(bound, m);
         }
         Map<String, Object> result = new LinkedHashMap<>();
@@ -147,6 +148,28 @@ public final class BoundSweep {
         return result;
     }
 
+    /**
+     * Spearman of one bound with both gaps over the runs where the bound is defined: it is NaN for a
+     * run whose margin is not positive (an under-fitted run), and ranking only the others is what
+     * the data allow; {@code runs} says how many were ranked (null correlations below
+     * {@link #MIN_RUNS_FOR_RANKING}).
+     */
+    static Map<String, Object> correlation(double[] logBound, double[] accGap, double[] lossGap) {
+        int[] idx = java.util.stream.IntStream.range(0, logBound.length).filter(i -> !Double.isNaN(logBound[i])).toArray();
+        double[] x = new double[idx.length], a = new double[idx.length], l = new double[idx.length];
+        for (int k = 0; k < idx.length; k++) {
+            x[k] = logBound[idx[k]];
+            a[k] = accGap[idx[k]];
+            l[k] = lossGap[idx[k]];
+        }
+        boolean enough = idx.length >= MIN_RUNS_FOR_RANKING;
+        Map<String, Object> m = new LinkedHashMap<>(); // values may be null (NaN), which Map.of refuses
+        m.put("accuracy_gap", enough ? BoundReport.num(RankCorrelation.spearman(x, a)) : null);
+        m.put("loss_gap", enough ? BoundReport.num(RankCorrelation.spearman(x, l)) : null);
+        m.put("runs", idx.length);
+        return m;
+    }
+
     @SuppressWarnings("unchecked")
     static String markdown(List<Map<String, Object>> rows, Map<String, Object> corr, java.util.Set<String> bounds) {
         StringBuilder sb = new StringBuilder("| run | train acc | test acc | acc gap | loss gap | max cond | stable rank / dim |");
@@ -160,10 +183,12 @@ public final class BoundSweep {
             for (String name : bounds) sb.append(' ').append(fmt(b.get(name))).append(" |");
             sb.append('\n');
         }
-        sb.append("\nSpearman rank correlation of each log10 bound with the gap, across the runs above:\n\n| bound | vs accuracy gap | vs loss gap |\n|---|---|---|\n");
+        sb.append("\nSpearman rank correlation of each log10 bound with the gap, across the runs above where the bound is defined"
+                + " (null: the margin was not positive):\n\n| bound | vs accuracy gap | vs loss gap | runs |\n|---|---|---|---|\n");
         for (String name : bounds) {
             Map<String, Object> m = (Map<String, Object>) corr.get(name);
-            sb.append("| ").append(name).append(" | ").append(fmt(m.get("accuracy_gap"))).append(" | ").append(fmt(m.get("loss_gap"))).append(" |\n");
+            sb.append("| ").append(name).append(" | ").append(fmt(m.get("accuracy_gap"))).append(" | ").append(fmt(m.get("loss_gap")))
+                    .append(" | ").append(m.get("runs")).append(" |\n");
         }
         return sb.toString();
     }

@@ -30,4 +30,16 @@ class BoundSweepTest {
         double again = MarginStats.of(CheckpointLayers.imageClassifier(dir).orElseThrow(), digits.test(), "test", 0.1).accuracy();
         assertEquals(saved, again, 1e-12);
     }
+
+    @Test
+    void runsWithAnUndefinedBoundAreLeftOutOfTheRanking() {
+        double nan = Double.NaN;
+        var m = BoundSweep.correlation(new double[] {nan, 1, 2, 3, nan}, new double[] {9, 0.1, 0.2, 0.3, -9}, new double[] {0, 3, 2, 1, 0});
+        assertEquals(3, m.get("runs"));
+        assertEquals(1.0, (Double) m.get("accuracy_gap"), 1e-12);
+        assertEquals(-1.0, (Double) m.get("loss_gap"), 1e-12);
+        var few = BoundSweep.correlation(new double[] {nan, 1, 2}, new double[] {0, 1, 2}, new double[] {0, 1, 2});
+        assertEquals(2, few.get("runs"));
+        assertEquals(null, few.get("accuracy_gap"));
+    }
 }
