@@ -50,11 +50,11 @@ case "$task" in
     model=(--model minilm --task spam --steps "${STEPS:-30}" --max-tokens "${MAX_TOKENS:-32}")
     studies=(
         "full|full|1e-4,2e-4,4e-4"
-        "lora-r8|lora --rank 8|2e-3,4e-3,8e-3"
-        "plora-r8-s10|plora --rank 8 --stage-length 10|2e-3,4e-3,8e-3"
-        "plora-r8-s10-m0.1|plora --rank 8 --stage-length 10 --momentum 0.1|2e-3,4e-3,8e-3"
+        "lora-r8|lora --rank 8|2e-3,4e-3,8e-3,1.6e-2"
+        "plora-r8-s10|plora --rank 8 --stage-length 10|2e-3,4e-3,8e-3,1.6e-2"
+        "plora-r8-s10-m0.1|plora --rank 8 --stage-length 10 --momentum 0.1|2e-3,4e-3,8e-3,1.6e-2"
         "loldu-r8|loldu --rank 8|1e-2,3e-2,1e-1"
-        "lora-r1|lora --rank 1|4e-3,8e-3,1.6e-2"
+        "lora-r1|lora --rank 1|4e-3,8e-3,1.6e-2,3.2e-2"
     ) ;;
   *)
     echo "usage: scripts/finetune-study.sh sotu|spam [OUT_ROOT]" >&2
