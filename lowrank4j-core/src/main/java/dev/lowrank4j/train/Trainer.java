@@ -129,12 +129,7 @@ public final class Trainer<B> {
                 if (hook != null) {
                     hook.afterStep(step, optimizer);
                     Map<String, Object> measured = hook.metrics(step);
-                    if (!measured.isEmpty()) {
-                        Map<String, Object> rec = new LinkedHashMap<>();
-                        rec.put("step", step);
-                        rec.putAll(measured);
-                        log.write(rec);
-                    }
+                    if (!measured.isEmpty()) writeAt(log, step, measured);
                 }
                 for (B b : batches) unitsSeen += data.units(b);
                 double dt = (System.nanoTime() - t0) / 1e9;
@@ -161,10 +156,7 @@ public final class Trainer<B> {
                 if (step % cfg.evalEvery() == 0 || last) {
                     metrics = evaluate();
                     listener.onEval(step, metrics);
-                    Map<String, Object> rec = new LinkedHashMap<>();
-                    rec.put("step", step);
-                    rec.putAll(metrics.values());
-                    log.write(rec);
+                    writeAt(log, step, metrics.values());
                 }
                 if (step % cfg.checkpointEvery() == 0 || last) {
                     TrainerState s = new TrainerState(step, stream.position(), unitsSeen, trainSeconds, metrics,
@@ -223,5 +215,13 @@ public final class Trainer<B> {
 
     public MemoryLedger ledger(long activationBytes) {
         return MemoryLedger.of(model.parameters(), model.buffers().values(), optimizer.memory(), activationBytes);
+    }
+
+    /** One metrics.jsonl record: the step, then the values (an evaluation, or what a hook measured). */
+    private static void writeAt(MetricsLog log, long step, Map<String, ?> values) {
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("step", step);
+        rec.putAll(values);
+        log.write(rec);
     }
 }
