@@ -7,7 +7,7 @@ final class GemmBenchRunner {
     private GemmBenchRunner() {}
 
     static int run(boolean json) {
-        if (!json) System.out.println("measuring GEMM (about a minute: 3 shapes x 1 and 2 threads x java/openblas)...");
+        if (!json) System.out.println("measuring GEMM (about two minutes: 9 shapes x 1 and 2 threads x java/openblas)...");
         GemmBenchmark.Report report = GemmBenchmark.run(PhaseProgress.beside(json));
         System.out.println(json ? report.toJson() : report.toTable());
         return 0;

@@ -24,39 +24,68 @@ import java.util.stream.Collectors;
  * turns keeps a busy spell from penalizing just one backend.
  */
 public final class GemmBenchmark {
-    /** One matrix shape: C is m×n, the inner dimension is k. */
-    public record Shape(int m, int n, int k) {
+    /**
+     * One product: C (m×n) = op(A)·op(B) with inner dimension k, where {@code op} is "nn", "tn"
+     * (Aᵀ·B: a weight gradient Xᵀ·dY), "nt" (A·Bᵀ: an input gradient dY·Wᵀ) or "tt".
+     */
+    public record Shape(int m, int n, int k, String op) {
+        public Shape {
+            if (!List.of("nn", "tn", "nt", "tt").contains(op)) throw new IllegalArgumentException("op must be nn, tn, nt or tt, got " + op);
+        }
+
+        /** No transposes. */
+        public Shape(int m, int n, int k) {
+            this(m, n, k, "nn");
+        }
+
+        boolean transA() {
+            return op.charAt(0) == 't';
+        }
+
+        boolean transB() {
+            return op.charAt(1) == 't';
+        }
+
         double flops() {
             return 2.0 * m * n * k;
+        }
+
+        /** "1024×1024×1024", with " tn" etc. when transposed. */
+        String label() {
+            return m + "×" + n + "×" + k + (op.equals("nn") ? "" : " " + op);
         }
     }
 
     /** Best observed throughput of one backend at one thread count on one shape. */
-    public record Result(String backend, int threads, int m, int n, int k, double gflops) {}
+    public record Result(String backend, int threads, int m, int n, int k, String op, double gflops) {
+        public Result(String backend, int threads, int m, int n, int k, double gflops) {
+            this(backend, threads, m, n, k, "nn", gflops);
+        }
+    }
 
     /** All results of a run, in measurement order. */
     public record Report(List<Result> results) {
-        /** {@code {"results":[{"backend":"java","threads":1,"m":1024,"n":1024,"k":1024,"gflops":123.4}, ...]}}. */
+        /** {@code {"results":[{"backend":"java","threads":1,"m":1024,"n":1024,"k":1024,"op":"nn","gflops":123.4}, ...]}}. */
         public String toJson() {
             return results.stream()
                     .map(r -> String.format(Locale.ROOT,
-                            "{\"backend\":\"%s\",\"threads\":%d,\"m\":%d,\"n\":%d,\"k\":%d,\"gflops\":%.1f}",
-                            r.backend(), r.threads(), r.m(), r.n(), r.k(), r.gflops()))
+                            "{\"backend\":\"%s\",\"threads\":%d,\"m\":%d,\"n\":%d,\"k\":%d,\"op\":\"%s\",\"gflops\":%.1f}",
+                            r.backend(), r.threads(), r.m(), r.n(), r.k(), r.op(), r.gflops()))
                     .collect(Collectors.joining(",", "{\"results\":[", "]}"));
         }
 
         /** Human-readable table with the java/openblas ratio where both were measured. */
         public String toTable() {
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-16s %7s %10s %10s %7s%n",
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-20s %7s %10s %10s %7s%n",
                     "m×n×k", "threads", "java", "openblas", "ratio"));
             for (Result j : results) {
                 if (!j.backend().equals("java")) continue;
                 Result o = results.stream()
                         .filter(r -> r.backend().equals("openblas") && r.threads() == j.threads()
-                                && r.m() == j.m() && r.n() == j.n() && r.k() == j.k())
+                                && r.m() == j.m() && r.n() == j.n() && r.k() == j.k() && r.op().equals(j.op()))
                         .findFirst().orElse(null);
-                sb.append(String.format(Locale.ROOT, "%-16s %7d %10.1f %10s %7s%n",
-                        j.m() + "×" + j.n() + "×" + j.k(), j.threads(), j.gflops(),
+                sb.append(String.format(Locale.ROOT, "%-20s %7d %10.1f %10s %7s%n",
+                        new Shape(j.m(), j.n(), j.k(), j.op()).label(), j.threads(), j.gflops(),
                         o == null ? "-" : String.format(Locale.ROOT, "%.1f", o.gflops()),
                         o == null ? "-" : String.format(Locale.ROOT, "%.2f", j.gflops() / o.gflops())));
             }
@@ -64,8 +93,17 @@ public final class GemmBenchmark {
         }
     }
 
+    /**
+     * Square and rectangular products without transposes; the two transposed variants of a
+     * backward pass; the skinny products of adapters and low-rank layers (a 16- or 64-wide
+     * factor against 1024 features over 4096 tokens: x·A, the rank-r gradient Gᵀ·X, and the
+     * up-projection).
+     */
     public static final List<Shape> DEFAULT_SHAPES = List.of(
-            new Shape(1024, 1024, 1024), new Shape(2048, 768, 768), new Shape(4096, 512, 2048));
+            new Shape(1024, 1024, 1024), new Shape(2048, 768, 768), new Shape(4096, 512, 2048),
+            new Shape(1024, 1024, 1024, "tn"), new Shape(1024, 1024, 1024, "nt"),
+            new Shape(4096, 16, 1024), new Shape(4096, 64, 1024), new Shape(16, 1024, 4096, "tn"),
+            new Shape(4096, 1024, 16));
     public static final List<Integer> DEFAULT_THREADS = List.of(1, 2);
     public static final int DEFAULT_ROUNDS = 5;
     public static final double DEFAULT_ROUND_SECONDS = 0.6;
@@ -79,7 +117,7 @@ public final class GemmBenchmark {
         return run(PhaseListener.SILENT);
     }
 
-    /** The default shapes and thread counts, reporting the warm-up and each case measured (it takes about a minute). */
+    /** The default shapes and thread counts, reporting the warm-up and each case measured (about two minutes). */
     public static Report run(PhaseListener progress) {
         return run(DEFAULT_SHAPES, DEFAULT_THREADS, OpenBlasGemm.available(), DEFAULT_ROUNDS, DEFAULT_ROUND_SECONDS, progress);
     }
@@ -118,7 +156,7 @@ public final class GemmBenchmark {
                         }
                     }
                     for (int b = 0; b < backends.size(); b++) {
-                        results.add(new Result(backends.get(b).name(), t, shape.m(), shape.n(), shape.k(), best[b]));
+                        results.add(new Result(backends.get(b).name(), t, shape.m(), shape.n(), shape.k(), shape.op(), best[b]));
                     }
                     progress.advance(results.size() / backends.size());
                 }
@@ -153,7 +191,9 @@ public final class GemmBenchmark {
         double best = 0;
         for (int call = 0; call < minCalls || System.nanoTime() < end; call++) {
             long t0 = System.nanoTime();
-            gemm.sgemm(false, false, s.m(), s.n(), s.k(), 1f, x.a, 0, s.k(), x.b, 0, s.n(), 0f, x.c, 0, s.n());
+            // Stored A is m×k (k×m when transposed), stored B k×n (n×k): the leading dimensions follow.
+            gemm.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, x.a, 0, s.transA() ? s.m() : s.k(),
+                    x.b, 0, s.transB() ? s.k() : s.n(), 0f, x.c, 0, s.n());
             long elapsed = System.nanoTime() - t0;
             best = Math.max(best, s.flops() / Math.max(1, elapsed));
         }
@@ -204,13 +244,14 @@ public final class GemmBenchmark {
         System.out.print(json ? report.toJson() + System.lineSeparator() : report.toTable());
     }
 
-    /** "1024x1024x1024,2048x768x768" (m×n×k) → shapes. */
+    /** "1024x1024x1024,2048x768x768:tn" (m×n×k, optional :op) → shapes. */
     public static List<Shape> parseShapes(String spec) {
         List<Shape> out = new ArrayList<>();
         for (String part : spec.split(",")) {
-            String[] d = part.trim().split("[x×]");
-            if (d.length != 3) throw new IllegalArgumentException("shape must be MxNxK, got " + part);
-            out.add(new Shape(Integer.parseInt(d[0]), Integer.parseInt(d[1]), Integer.parseInt(d[2])));
+            String[] sides = part.trim().split(":");
+            String[] d = sides[0].split("[x×]");
+            if (d.length != 3 || sides.length > 2) throw new IllegalArgumentException("shape must be MxNxK[:op], got " + part);
+            out.add(new Shape(Integer.parseInt(d[0]), Integer.parseInt(d[1]), Integer.parseInt(d[2]), sides.length == 2 ? sides[1] : "nn"));
         }
         return out;
     }

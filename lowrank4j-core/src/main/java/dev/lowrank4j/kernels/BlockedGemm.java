@@ -74,8 +74,7 @@ final class BlockedGemm {
                     int co = cOff + i0 * ldc + j0;
                     if (packA) {
                         GemmPacking.packA(transA, a, aOff, lda, i0, rows, p0, depth, packedA);
-                        multiplyBlock(rows, cols, depth, packedA, 0, GemmPacking.rowStride(transA, depth),
-                                GemmPacking.stepStride(transA, rows), packedB, overwrite, c, co, ldc, ws.tile);
+                        multiplyPackedBlock(rows, cols, depth, packedA, packedB, overwrite, c, co, ldc, ws.tile);
                         continue;
                     }
                     int src = transA ? aOff + p0 * lda + i0 : aOff + i0 * lda + p0;
@@ -83,8 +82,7 @@ final class BlockedGemm {
                             packedB, overwrite, c, co, ldc, ws.tile);
                     if (fullRows < rows) { // the kernels read whole panels: pad the last rows
                         GemmPacking.packA(transA, a, aOff, lda, i0 + fullRows, rows - fullRows, p0, depth, packedA);
-                        multiplyBlock(rows - fullRows, cols, depth, packedA, 0, GemmPacking.rowStride(transA, depth),
-                                GemmPacking.stepStride(transA, rows - fullRows), packedB, overwrite,
+                        multiplyPackedBlock(rows - fullRows, cols, depth, packedA, packedB, overwrite,
                                 c, co + fullRows * ldc, ldc, ws.tile);
                     }
                 }
@@ -93,12 +91,27 @@ final class BlockedGemm {
     }
 
     /**
-     * Runs the micro-kernels over one block of A × one packed B panel. Element (row i, step p) of
-     * the A block is {@code av[aBase + i·rs + p·ps]}: packed A or, for narrow C, A in place.
+     * Runs the micro-kernels over one block of A read in place × one packed B panel: element
+     * (row i, step p) of the block is {@code av[aBase + i·rs + p·ps]} (narrow C, see
+     * {@link #multiply}).
      */
     static void multiplyBlock(int rows, int cols, int depth, float[] av, int aBase, int rs, int ps,
-                                      float[] packedB, boolean overwrite,
-                                      float[] c, int cOff, int ldc, float[] tile) {
+                              float[] packedB, boolean overwrite, float[] c, int cOff, int ldc, float[] tile) {
+        blockLoop(rows, cols, depth, av, aBase, rs, ps, false, packedB, overwrite, c, cOff, ldc, tile);
+    }
+
+    /** {@link #multiplyBlock} for A packed in micro-panels by {@link GemmPacking#packA}. */
+    static void multiplyPackedBlock(int rows, int cols, int depth, float[] packedA, float[] packedB, boolean overwrite,
+                                    float[] c, int cOff, int ldc, float[] tile) {
+        // Row i of a panel is one float on from row i−1 and a panel of MR rows is MR·depth long,
+        // so rows that start panels sit at i·depth: rs = depth locates panels, the kernels step by MR.
+        blockLoop(rows, cols, depth, packedA, 0, depth, MR, true, packedB, overwrite, c, cOff, ldc, tile);
+    }
+
+    private static void blockLoop(int rows, int cols, int depth, float[] av, int aBase, int rs, int ps, boolean panels,
+                                  float[] packedB, boolean overwrite, float[] c, int cOff, int ldc, float[] tile) {
+        // Inside a packed panel the next row is one float on; in place it is rs on.
+        int rowStep = panels ? 1 : rs;
         for (int jj = 0; jj < cols; jj += NR) {
             int w = GemmPacking.panelWidth(cols - jj);
             int validCols = Math.min(w, cols - jj);
@@ -107,19 +120,20 @@ final class BlockedGemm {
                 int ao = aBase + ii * rs;
                 int co = cOff + ii * ldc + jj;
                 if (validCols == L && w == L && rows - ii >= 2 * MR) { // see GemmMicroKernel.narrowTall
-                    if (overwrite) GemmMicroKernel.narrowTall(depth, av, ao, rs, ps, packedB, bo, c, co, ldc, ZEROS, 0, NR);
-                    else GemmMicroKernel.narrowTall(depth, av, ao, rs, ps, packedB, bo, c, co, ldc, c, co, ldc);
+                    int ao6 = aBase + (ii + MR) * rs;
+                    if (overwrite) GemmMicroKernel.narrowTall(depth, av, ao, ao6, rowStep, ps, packedB, bo, c, co, ldc, ZEROS, 0, NR);
+                    else GemmMicroKernel.narrowTall(depth, av, ao, ao6, rowStep, ps, packedB, bo, c, co, ldc, c, co, ldc);
                     ii += 2 * MR;
                     continue;
                 }
                 int validRows = Math.min(MR, rows - ii);
                 if (validRows == MR && validCols == w) {
-                    if (overwrite) kernel(w, depth, av, ao, rs, ps, packedB, bo, c, co, ldc, ZEROS, 0, NR);
-                    else kernel(w, depth, av, ao, rs, ps, packedB, bo, c, co, ldc, c, co, ldc);
+                    if (overwrite) kernel(w, depth, av, ao, rowStep, ps, panels, packedB, bo, c, co, ldc, ZEROS, 0, NR);
+                    else kernel(w, depth, av, ao, rowStep, ps, panels, packedB, bo, c, co, ldc, c, co, ldc);
                 } else {
                     // Ragged edge (A rows are zero-padded here): compute the whole tile aside,
                     // then copy what exists.
-                    kernel(w, depth, av, ao, rs, ps, packedB, bo, tile, 0, w, ZEROS, 0, NR);
+                    kernel(w, depth, av, ao, rowStep, ps, panels, packedB, bo, tile, 0, w, ZEROS, 0, NR);
                     mergeTile(tile, w, validRows, validCols, overwrite, c, co, ldc);
                 }
                 ii += MR;
@@ -127,9 +141,10 @@ final class BlockedGemm {
         }
     }
 
-    private static void kernel(int width, int depth, float[] ap, int ao, int rs, int ps, float[] bp, int bo,
+    private static void kernel(int width, int depth, float[] ap, int ao, int rs, int ps, boolean panels, float[] bp, int bo,
                                float[] c, int co, int ldc, float[] s, int so, int sld) {
-        if (width == NR) GemmMicroKernel.full(depth, ap, ao, rs, ps, bp, bo, c, co, ldc, s, so, sld);
+        if (width == NR && panels) GemmMicroKernel.panel(depth, ap, ao, bp, bo, c, co, ldc, s, so, sld);
+        else if (width == NR) GemmMicroKernel.full(depth, ap, ao, rs, ps, bp, bo, c, co, ldc, s, so, sld);
         else GemmMicroKernel.half(depth, ap, ao, rs, ps, bp, bo, c, co, ldc, s, so, sld);
     }
 

@@ -32,8 +32,8 @@ final class GemmMicroKernel {
      * C[6 × 2L] at (c, co, ldc) = S + Apanel · Bpanel, where S at (s, so, sld) is C itself to
      * accumulate or {@link #ZEROS} to overwrite (alpha is folded into the packed B, beta applied by
      * the caller). Element (row r, step p) of the A panel is {@code ap[ao + r·rs + p·ps]}, so
-     * one kernel reads both packed layouts (see {@link GemmPacking#packA}) at the same speed
-     * (measured); the B panel holds kc steps of 2L floats.
+     * one kernel reads A in place, row-major or transposed (packed A goes
+     * through {@link #panel}); the B panel holds kc steps of 2L floats.
      *
      * <p>Why S instead of a boolean: two epilogues (store vs. add) double the method's IR. Why no
      * helper method for the epilogue: in a method this large C2 hits its node-count inlining
@@ -66,6 +66,63 @@ final class GemmMicroKernel {
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
             x = FloatVector.broadcast(SPECIES, ap[a5 + ap0]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        c00.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
+        c01.add(FloatVector.fromArray(SPECIES, s, so + L)).intoArray(c, co + L);
+        co += ldc;
+        so += sld;
+        c10.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
+        c11.add(FloatVector.fromArray(SPECIES, s, so + L)).intoArray(c, co + L);
+        co += ldc;
+        so += sld;
+        c20.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
+        c21.add(FloatVector.fromArray(SPECIES, s, so + L)).intoArray(c, co + L);
+        co += ldc;
+        so += sld;
+        c30.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
+        c31.add(FloatVector.fromArray(SPECIES, s, so + L)).intoArray(c, co + L);
+        co += ldc;
+        so += sld;
+        c40.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
+        c41.add(FloatVector.fromArray(SPECIES, s, so + L)).intoArray(c, co + L);
+        co += ldc;
+        so += sld;
+        c50.add(FloatVector.fromArray(SPECIES, s, so)).intoArray(c, co);
+        c51.add(FloatVector.fromArray(SPECIES, s, so + L)).intoArray(c, co + L);
+    }
+
+    /**
+     * {@link #full} for A packed in micro-panels ({@link GemmPacking#packA}: step p's six values
+     * at {@code ao + p·MR}). The same loop with constant offsets: C2 hoists its bounds checks and
+     * needs no index multiplication, about 20% more FMAs per cycle than the strided kernel on an
+     * AVX-512 Xeon. The strided {@link #full} stays for A read in place (narrow C).
+     */
+    static void panel(int kc, float[] ap, int ao, float[] bp, int bo,
+                     float[] c, int co, int ldc, float[] s, int so, int sld) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
+                c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bi = bo + p * NR, ai = ao + p * MR;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bi + L);
+            FloatVector x = FloatVector.broadcast(SPECIES, ap[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(SPECIES, ap[ai + 5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
@@ -133,12 +190,13 @@ final class GemmMicroKernel {
      * Twelve rows × one vector: the narrow-panel kernel for two stacked A micro-panels. With only
      * six accumulators {@link #half} cannot cover the FMA latency (4 cycles × 2 pipes needs ≥ 8
      * independent chains), which is what matters when all of n fits one vector (low-rank
-     * factors, n = 8 … 16). Rows continue with the same row stride into the next panel.
+     * factors, n = 8 … 16). Rows 6–11 start at {@code ao6} (the next packed panel, or six row
+     * strides on for A read in place) and continue with the same row stride.
      */
-    static void narrowTall(int kc, float[] ap, int ao, int rs, int ps, float[] bp, int bo,
+    static void narrowTall(int kc, float[] ap, int ao, int ao6, int rs, int ps, float[] bp, int bo,
                            float[] c, int co, int ldc, float[] s, int so, int sld) {
         FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
-        int a0 = ao, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs, a4 = a3 + rs, a5 = a4 + rs, a6 = a5 + rs, a7 = a6 + rs, a8 = a7 + rs, a9 = a8 + rs, a10 = a9 + rs, a11 = a10 + rs;
+        int a0 = ao, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs, a4 = a3 + rs, a5 = a4 + rs, a6 = ao6, a7 = a6 + rs, a8 = a7 + rs, a9 = a8 + rs, a10 = a9 + rs, a11 = a10 + rs;
         for (int p = 0; p < kc; p++) {
             int ap0 = p * ps;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bo + p * L);

@@ -23,41 +23,45 @@ final class GemmPacking {
     }
 
     /**
-     * Packs op(A)[i0 .. i0+rows, p0 .. p0+kc] for the micro-kernel, rows padded with zeros
-     * to a multiple of MR. The layout follows the source so that packing is a row-by-row copy
-     * either way, never a transpose (a transposing pack scatters its writes and measured 3–4×
-     * slower than the copy, 15% of a whole TN product):
+     * Packs op(A)[i0 .. i0+rows, p0 .. p0+kc] into micro-panels of MR rows, the last one padded
+     * with zero rows: panel q (rows q·MR …) starts at {@code q·MR·kc} and holds, for each k step
+     * p, its MR values at {@code p·MR + r}. The kernel then reads A as one contiguous stream with
+     * constant offsets, which lets C2 drop the per-load bounds checks and index multiplications
+     * the strided layouts needed (measured on an AVX-512 Xeon: the micro-kernel in L1 went from
+     * 130 to 157 GFLOP/s on one core).
      * <ul>
-     *   <li>row-major A: each row's kc values contiguous, row i at {@code i·kc};
-     *   <li>transposed A (stored k×m): each k step's padded rows contiguous, step p at
-     *       {@code p·paddedRows}.
+     *   <li>row-major A: six row streams are read side by side and written interleaved;
+     *   <li>transposed A (stored k×m): each k step's MR values are already adjacent, so every
+     *       step is a short contiguous copy.
      * </ul>
-     * Element (row i, step p) lives at {@code i·rowStride + p·stepStride}.
      */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc,
                       float[] dst) {
-        int paddedRows = BlockedGemm.roundUp(rows, MR);
-        if (transA) {
-            int src = aOff + p0 * lda + i0;
-            for (int p = 0; p < kc; p++, src += lda) {
-                int d = p * paddedRows;
-                System.arraycopy(a, src, dst, d, rows);
-                Arrays.fill(dst, d + rows, d + paddedRows, 0f);
+        for (int r0 = 0; r0 < rows; r0 += MR) {
+            int valid = Math.min(MR, rows - r0), d = r0 * kc;
+            if (transA) {
+                for (int p = 0, src = aOff + p0 * lda + i0 + r0; p < kc; p++, src += lda, d += MR) {
+                    System.arraycopy(a, src, dst, d, valid);
+                    if (valid < MR) Arrays.fill(dst, d + valid, d + MR, 0f);
+                }
+            } else if (valid == MR) {
+                int s0 = aOff + (i0 + r0) * lda + p0, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda;
+                for (int p = 0; p < kc; p++, d += MR) {
+                    dst[d] = a[s0 + p];
+                    dst[d + 1] = a[s1 + p];
+                    dst[d + 2] = a[s2 + p];
+                    dst[d + 3] = a[s3 + p];
+                    dst[d + 4] = a[s4 + p];
+                    dst[d + 5] = a[s5 + p];
+                }
+            } else {
+                Arrays.fill(dst, d, d + MR * kc, 0f);
+                for (int r = 0; r < valid; r++) {
+                    int src = aOff + (i0 + r0 + r) * lda + p0;
+                    for (int p = 0; p < kc; p++) dst[d + p * MR + r] = a[src + p];
+                }
             }
-        } else {
-            for (int i = 0; i < rows; i++) System.arraycopy(a, aOff + (i0 + i) * lda + p0, dst, i * kc, kc);
-            Arrays.fill(dst, rows * kc, paddedRows * kc, 0f);
         }
-    }
-
-    /** Distance between consecutive rows inside packed A. */
-    static int rowStride(boolean transA, int kc) {
-        return transA ? 1 : kc;
-    }
-
-    /** Distance between consecutive k steps inside packed A. */
-    static int stepStride(boolean transA, int rows) {
-        return transA ? BlockedGemm.roundUp(rows, MR) : 1;
     }
 
     private static void scaledCopy(float[] src, int so, float alpha, float[] dst, int d, int n) {

@@ -69,7 +69,7 @@ final class QuantizedBlockedGemm {
                     }
                     if (fullRows < rows) {
                         GemmPacking.packA(false, a, aOff, lda, i0 + fullRows, rows - fullRows, p0, depth, packedA);
-                        BlockedGemm.multiplyBlock(rows - fullRows, cols, depth, packedA, 0, depth, 1,
+                        BlockedGemm.multiplyPackedBlock(rows - fullRows, cols, depth, packedA,
                                 packedB, overwrite, c, co + fullRows * ldc, ldc, ws.tile);
                     }
                 }

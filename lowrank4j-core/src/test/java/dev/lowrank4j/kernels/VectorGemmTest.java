@@ -37,6 +37,8 @@ class VectorGemmTest {
             {7, 17, 300}, {13, 31, 257}, {40, 16, 100}, {30, 48, 70}, {25, 8, 200},
             {64, 64, 64}, {37, 50, 513}, {199, 47, 61}, {6, 4200, 3}, {200, 300, 270}, {131, 97, 290},
             {1500, 5, 40}, {3000, 3, 700},
+            // packed A whose last B panel is one vector wide: the twelve-row kernel over two packed panels
+            {50, 80, 70}, {29, 48, 33},
     };
 
     static Stream<Arguments> shapesAndTransposes() {
