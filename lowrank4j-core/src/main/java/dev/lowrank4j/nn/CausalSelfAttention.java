@@ -15,22 +15,15 @@ import java.util.Map;
  * N = batch·seq and each sequence's rows contiguous; head h owns columns [h·d, (h+1)·d) as in
  * transformers' view/transpose.
  *
- * <p>Work is split by (batch, head) in forward and by (batch, kv head) in backward, so the key and
- * value gradients that several query heads share are summed by one task in a fixed order (no races,
- * same result for any thread count). Queries are processed in blocks of {@link #ROW_BLOCK} rows and
- * each block only touches the keys at or before its last row, which skips most of the masked
- * upper triangle while keeping the products large enough for the GEMM kernel.
- *
- * <p>Backward, per head with P = softmax(S), S = scale·Q·Kᵀ, O = P·V:
- * dP = dO·Vᵀ, dV += Pᵀ·dO, dS = P ⊙ (dP − rowsum(P ⊙ dP)), dQ = scale·dS·K, dK += scale·dSᵀ·Q,
- * and the rotary embedding is undone on dQ and dK.
+ * <p>The softmax itself is {@link TiledAttention}: blocks of queries against blocks of keys with
+ * an online softmax, so forward keeps one logsumexp per query instead of B·H·T² probabilities and
+ * backward recomputes them block by block. Work is split by (batch, head) in forward and by
+ * (batch, kv head) in backward, so the key and value gradients that several query heads share are
+ * summed by one task in a fixed order (no races, same result for any thread count). Each query
+ * block only touches the keys at or before its last row, which skips the masked upper triangle.
+ * The rotary embedding is undone on dQ and dK.
  */
 public final class CausalSelfAttention {
-    /**
-     * Query rows per causal block. At seq 128, 64 skips a quarter of the score work; measured on the
-     * benchmark shape, blocks of 16, 32, 64 and 128 were within 10% of each other, 64 the fastest.
-     */
-    static final int ROW_BLOCK = 64;
     /**
      * Multiply-adds (heads · new tokens · cached positions · head_dim) below which cached attention
      * runs its heads on the calling thread: about 10 µs of work, the cost of a fork/join round trip.
@@ -54,11 +47,12 @@ public final class CausalSelfAttention {
     private float[] rotatedQueries; // [B, H, T, d], head-major so each head's block is contiguous
     private float[] rotatedKeys;    // [B, KV, T, d]
     private Tensor values;          // v_proj output [N, KV·d], owned by v_proj
-    private float[] probabilities;  // [B, H, T, T], upper triangle zero
+    private float[] logSumExp;      // [B, H, T]: each query's softmax normaliser, all backward needs of the scores
     private Tensor context;         // [N, H·d], the input of o_proj
 
-    // Backward scratch.
-    private float[] scoreGrads;     // one [T, T] block per parallel chunk, reused for every head
+    // Score-block scratch, one per parallel chunk, reused by every head and by backward.
+    private TiledAttention.Scratch[] scratch = new TiledAttention.Scratch[0];
+    // Backward buffers.
     private float[] rotatedQueryGrads;
     private float[] rotatedKeyGrads;
     private Tensor queryGrads;
@@ -138,14 +132,14 @@ public final class CausalSelfAttention {
 
         float[] qp = queries.data, kp = keys.data;
         Parallel.forEach(batch * kvHeads, task -> rotateKeys(kp, task / kvHeads, task % kvHeads));
-        Parallel.forEach(batch * heads, task -> attendOneHead(qp, task / heads, task % heads));
+        forEachChunk(batch * heads, (task, w) -> attendOneHead(qp, task / heads, task % heads, w));
         return proj("o_proj").forward(context);
     }
 
     private void allocateForward(int n) {
         rotatedQueries = Buffers.array(rotatedQueries, n * queryDim);
         rotatedKeys = Buffers.array(rotatedKeys, n * kvDim);
-        probabilities = Buffers.array(probabilities, batch * heads * seq * seq);
+        logSumExp = Buffers.array(logSumExp, batch * heads * seq);
         context = Buffers.matrix(context, n, queryDim);
     }
 
@@ -156,31 +150,36 @@ public final class CausalSelfAttention {
         }
     }
 
-    private void attendOneHead(float[] queries, int b, int h) {
+    /** Runs tasks 0 … count−1 in one chunk per thread, each chunk with its own score scratch. */
+    private void forEachChunk(int count, ChunkTask body) {
+        int chunks = Math.max(1, Math.min(Parallel.threads(), count));
+        if (scratch.length < chunks) {
+            TiledAttention.Scratch[] grown = Arrays.copyOf(scratch, chunks);
+            for (int c = scratch.length; c < chunks; c++) grown[c] = new TiledAttention.Scratch();
+            scratch = grown;
+        }
+        TiledAttention.Scratch[] w = scratch;
+        Parallel.forEachTask(chunks, c -> {
+            for (int task = count * c / chunks, end = count * (c + 1) / chunks; task < end; task++) body.run(task, w[c]);
+        });
+    }
+
+    private interface ChunkTask {
+        void run(int task, TiledAttention.Scratch scratch);
+    }
+
+    private void attendOneHead(float[] queries, int b, int h, TiledAttention.Scratch w) {
         int g = h / (heads / kvHeads);
         int qOff = (b * heads + h) * seq * headDim;
         int kOff = (b * kvHeads + g) * seq * headDim;
         int vOff = b * seq * kvDim + g * headDim;
-        int pOff = (b * heads + h) * seq * seq;
         int outOff = b * seq * queryDim + h * headDim;
         for (int t = 0; t < seq; t++) {
             rope.rotate(queries, (b * seq + t) * queryDim + h * headDim, rotatedQueries, qOff + t * headDim, t);
         }
-        float[] p = probabilities;
-        for (int r0 = 0; r0 < seq; r0 += ROW_BLOCK) {
-            int r1 = Math.min(seq, r0 + ROW_BLOCK), rows = r1 - r0;
-            Gemm.sgemm(false, true, rows, r1, headDim, scale, rotatedQueries, qOff + r0 * headDim, headDim,
-                    rotatedKeys, kOff, headDim, 0f, p, pOff + r0 * seq, seq);
-            for (int i = r0; i < r1; i++) {
-                int row = pOff + i * seq;
-                float max = VectorMath.max(p, row, i + 1);
-                float sum = VectorMath.expInPlace(p, row, i + 1, max);
-                VectorMath.scale(p, row, i + 1, 1f / sum);
-                Arrays.fill(p, row + i + 1, row + seq, 0f); // masked keys: probability exactly 0
-            }
-            Gemm.sgemm(false, false, rows, headDim, r1, 1f, p, pOff + r0 * seq, seq,
-                    values.data, vOff, kvDim, 0f, context.data, outOff + r0 * queryDim, queryDim);
-        }
+        TiledAttention.forward(seq, headDim, scale, new TiledAttention.Rows(rotatedQueries, qOff, headDim),
+                new TiledAttention.Rows(rotatedKeys, kOff, headDim), new TiledAttention.Rows(values.data, vOff, kvDim),
+                new TiledAttention.Rows(context.data, outOff, queryDim), logSumExp, (b * heads + h) * seq, w);
     }
 
     /**
@@ -233,15 +232,7 @@ public final class CausalSelfAttention {
         Arrays.fill(rotatedKeyGrads, 0f);
         valueGrads.zero();
         float[] dContext = contextGrad.data;
-        // One chunk of (batch, kv head) tasks per thread, each with its own [T, T] scratch, so the
-        // score gradients cost threads·T² floats rather than batch·heads·T².
-        int tasks = batch * kvHeads, chunks = Math.min(Parallel.threads(), tasks);
-        scoreGrads = Buffers.array(scoreGrads, chunks * seq * seq);
-        Parallel.forEachTask(chunks, c -> {
-            for (int task = tasks * c / chunks, end = tasks * (c + 1) / chunks; task < end; task++) {
-                backwardOneKvGroup(dContext, task / kvHeads, task % kvHeads, c * seq * seq);
-            }
-        });
+        forEachChunk(batch * kvHeads, (task, w) -> backwardOneKvGroup(dContext, task / kvHeads, task % kvHeads, w));
 
         Tensor dxQ = proj("q_proj").backward(queryGrads);
         System.arraycopy(dxQ.data, 0, inputGrad.data, 0, inputGrad.data.length);
@@ -259,34 +250,20 @@ public final class CausalSelfAttention {
         inputGrad = Buffers.matrix(inputGrad, n, hidden);
     }
 
-    private void backwardOneKvGroup(float[] dContext, int b, int g, int scratchOff) {
+    private void backwardOneKvGroup(float[] dContext, int b, int g, TiledAttention.Scratch w) {
         int group = heads / kvHeads;
         int kOff = (b * kvHeads + g) * seq * headDim;
         int vOff = b * seq * kvDim + g * headDim;
-        float[] p = probabilities, ds = scoreGrads, v = values.data, dv = valueGrads.data;
+        TiledAttention.Rows k = new TiledAttention.Rows(rotatedKeys, kOff, headDim);
+        TiledAttention.Rows v = new TiledAttention.Rows(values.data, vOff, kvDim);
+        TiledAttention.Rows dK = new TiledAttention.Rows(rotatedKeyGrads, kOff, headDim);
+        TiledAttention.Rows dV = new TiledAttention.Rows(valueGrads.data, vOff, kvDim);
         for (int h = g * group; h < (g + 1) * group; h++) {
             int qOff = (b * heads + h) * seq * headDim;
-            int pOff = (b * heads + h) * seq * seq;
             int ctxOff = b * seq * queryDim + h * headDim;
-            for (int r0 = 0; r0 < seq; r0 += ROW_BLOCK) {
-                int r1 = Math.min(seq, r0 + ROW_BLOCK), rows = r1 - r0;
-                int blockP = pOff + r0 * seq, blockDs = scratchOff + r0 * seq, blockCtx = ctxOff + r0 * queryDim;
-                // dP = dO·Vᵀ and dV += Pᵀ·dO, restricted to the keys this block can see.
-                Gemm.sgemm(false, true, rows, r1, headDim, 1f, dContext, blockCtx, queryDim,
-                        v, vOff, kvDim, 0f, ds, blockDs, seq);
-                Gemm.sgemm(true, false, r1, headDim, rows, 1f, p, blockP, seq,
-                        dContext, blockCtx, queryDim, 1f, dv, vOff, kvDim);
-                for (int i = r0; i < r1; i++) {
-                    int row = pOff + i * seq, dsRow = scratchOff + i * seq;
-                    float rowDot = VectorMath.dot(p, row, ds, dsRow, i + 1);
-                    VectorMath.softmaxBackwardRow(p, row, ds, dsRow, i + 1, rowDot);
-                    Arrays.fill(ds, dsRow + i + 1, dsRow + r1, 0f);
-                }
-                Gemm.sgemm(false, false, rows, headDim, r1, scale, ds, blockDs, seq,
-                        rotatedKeys, kOff, headDim, 0f, rotatedQueryGrads, qOff + r0 * headDim, headDim);
-                Gemm.sgemm(true, false, r1, headDim, rows, scale, ds, blockDs, seq,
-                        rotatedQueries, qOff + r0 * headDim, headDim, 1f, rotatedKeyGrads, kOff, headDim);
-            }
+            TiledAttention.backward(seq, headDim, scale, new TiledAttention.Rows(rotatedQueries, qOff, headDim), k, v,
+                    new TiledAttention.Rows(context.data, ctxOff, queryDim), new TiledAttention.Rows(dContext, ctxOff, queryDim),
+                    logSumExp, (b * heads + h) * seq, new TiledAttention.Rows(rotatedQueryGrads, qOff, headDim), dK, dV, w);
             for (int t = 0; t < seq; t++) {
                 rope.rotateBack(rotatedQueryGrads, qOff + t * headDim, queryGrads.data,
                         (b * seq + t) * queryDim + h * headDim, t);
@@ -299,7 +276,7 @@ public final class CausalSelfAttention {
 
     /** Bytes kept from forward for backward, including the projections' own outputs. */
     public long activationBytes() {
-        long bytes = Buffers.bytes(rotatedQueries) + Buffers.bytes(rotatedKeys) + Buffers.bytes(probabilities)
+        long bytes = Buffers.bytes(rotatedQueries) + Buffers.bytes(rotatedKeys) + Buffers.bytes(logSumExp)
                 + Buffers.bytes(context);
         for (LinearLayer l : projections.values()) bytes += l.activationBytes();
         return bytes;

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Attention against a direct double-precision transcription of the definition, plus finite
- * differences for every input. Sequence lengths straddle {@link CausalSelfAttention#ROW_BLOCK}
+ * differences for every input. Sequence lengths straddle {@link TiledAttention.ROW_BLOCK}
  * so the blocked causal loops are exercised with a partial last block.
  */
 class CausalSelfAttentionTest {
@@ -34,10 +34,15 @@ class CausalSelfAttentionTest {
         return new Setup(attention, q, k, v, o, heads, kvHeads);
     }
 
-    /** Grouped-query, multi-head and multi-query layouts; one partial block, and one or two full blocks plus a tail. */
+    /**
+     * Grouped-query, multi-head and multi-query layouts; one partial block, one or two full query
+     * blocks plus a tail, and query blocks that meet two and three key blocks (the online softmax
+     * rescales a row's running output).
+     */
     static Stream<Arguments> layouts() {
-        int block = CausalSelfAttention.ROW_BLOCK;
-        return Stream.of(Arguments.of(4, 2, block + 3), Arguments.of(3, 3, 5), Arguments.of(3, 1, 2 * block + 1));
+        int block = TiledAttention.ROW_BLOCK, keys = TiledAttention.KEY_BLOCK;
+        return Stream.of(Arguments.of(4, 2, block + 3), Arguments.of(3, 3, 5), Arguments.of(3, 1, 2 * block + 1),
+                Arguments.of(2, 1, 2 * keys + 5));
     }
 
     @ParameterizedTest(name = "heads={0} kv={1} seq={2}")
@@ -73,10 +78,10 @@ class CausalSelfAttentionTest {
     void laterTokensDoNotChangeEarlierOutputs() {
         SplittableRandom rng = new SplittableRandom(13);
         Setup s = setup(4, 2, rng);
-        int seq = CausalSelfAttention.ROW_BLOCK + 7;
+        int seq = TiledAttention.ROW_BLOCK + 7;
         Tensor x = GradCheck.randomTensor(rng, 1, seq, HIDDEN);
         float[] before = s.attention.forward(x, 1, seq).data.clone();
-        int changed = CausalSelfAttention.ROW_BLOCK + 2; // inside the second block
+        int changed = TiledAttention.ROW_BLOCK + 2; // inside the second block
         for (int j = 0; j < HIDDEN; j++) x.data[changed * HIDDEN + j] += 1f;
         float[] after = s.attention.forward(x, 1, seq).data;
         for (int i = 0; i < changed * HIDDEN; i++) assertEquals(before[i], after[i], 0f, "row " + i / HIDDEN);
