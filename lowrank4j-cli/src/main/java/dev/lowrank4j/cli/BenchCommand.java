@@ -99,6 +99,9 @@ final class BenchCommand implements Runnable {
                 System.out.printf("gemm_GFLOP/s=%.1f (same run, %d threads, %dx%dx%d) step/gemm=%.2f ledger=%s%n", r.gemmGflops(),
                         r.threads(), batch * seq, shape.hidden(), shape.dim(), r.fractionOfGemm(),
                         dev.lowrank4j.train.MemoryLedger.human(r.ledgerBytes()));
+                StringBuilder phases = new StringBuilder("phases (mean ms per step):");
+                r.phasesMs().forEach((name, v) -> phases.append(String.format(java.util.Locale.ROOT, " %s=%.1f", name, v)));
+                System.out.println(phases);
             }
             return 0;
         }

@@ -51,7 +51,22 @@ class Progress implements TrainListener {
         out.println(startStep >= totalSteps ? "the run already has " + startStep + " steps: nothing to train, writing its outputs "
                 + "from the last checkpoint (pass a larger --steps to train more)"
                 : startStep > 0 ? "resuming at step " + startStep + " of " + totalSteps : "training for " + totalSteps + " steps");
-        out.println("memory by category:");
+        if (ledger.get(dev.lowrank4j.tensor.MemoryCategory.ACTIVATIONS) > 0) { // a resume: measured in an earlier step
+            out.println("memory by category:");
+            out.print(ledger.format());
+        } else {
+            out.println("memory before the first step: " + MemoryLedger.human(ledger.total())
+                    + " (weights, gradients, optimizer states); the table by category follows the first step, with its activations");
+        }
+    }
+
+    @Override
+    public void onMemoryMeasured(MemoryLedger ledger) {
+        if (barDrawn) { // the step bar owns the line
+            out.println();
+            barDrawn = false;
+        }
+        out.println("memory by category (activations: what the first step's forward kept for backward):");
         out.print(ledger.format());
     }
 

@@ -28,6 +28,15 @@ class BenchCommandTest {
         assertTrue(j.get("ledger_bytes").asLong() > 16 * params, r.out());
         assertEquals(j.get("effective_gflops").asDouble() / j.get("gemm_gflops").asDouble(),
                 j.get("fraction_of_gemm").asDouble(), 1e-9);
+        // the step broken into the model's parts and the optimizer; together they are the mean step
+        JsonNode phases = j.get("phases_ms");
+        double sum = 0;
+        for (String part : new String[] {"embedding", "norms", "attention", "mlp", "residuals", "head_and_loss", "optimizer", "other"}) {
+            assertTrue(phases.has(part) && phases.get(part).asDouble() >= 0, part + " in " + phases);
+            sum += phases.get(part).asDouble();
+        }
+        assertTrue(phases.get("attention").asDouble() > 0 && phases.get("mlp").asDouble() > 0 && phases.get("optimizer").asDouble() > 0, phases.toString());
+        assertEquals(j.get("mean_ms").asDouble(), sum, 1e-6 + 0.01 * sum, phases.toString());
     }
 
     @Test

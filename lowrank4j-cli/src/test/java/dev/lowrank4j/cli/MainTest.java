@@ -104,6 +104,10 @@ class MainTest {
         Path dir = tmp.resolve("run");
         CliRun r = run("pretrain", "--preset", "debug", "--steps", "4", "--out", dir.toString());
         assertEquals(0, r.code(), r.err());
+        // the memory table follows the first step with what its forward kept for backward, not 0 B
+        String after = r.out().substring(r.out().indexOf("memory by category (activations: what the first step"));
+        java.util.regex.Matcher activations = java.util.regex.Pattern.compile("activations +([0-9.]+) (B|KiB|MiB)").matcher(after);
+        assertTrue(activations.find() && Double.parseDouble(activations.group(1)) > 0, r.out());
         for (String f : new String[] {"run_config.json", "metrics.jsonl", "summary.json", "checkpoints/step-0000004/model.safetensors",
                 "checkpoints/step-0000004/optimizer.safetensors", "checkpoints/step-0000004/trainer_state.json"}) {
             assertTrue(Files.exists(dir.resolve(f)), f);

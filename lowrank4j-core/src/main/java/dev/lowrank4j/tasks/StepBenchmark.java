@@ -5,6 +5,7 @@ import dev.lowrank4j.kernels.Gemm;
 import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.loqt.LoqtOptimizer;
 import dev.lowrank4j.models.llama.LlamaModel;
+import dev.lowrank4j.models.llama.StepPhases;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.optim.Optimizer;
 import dev.lowrank4j.train.MemoryLedger;
@@ -25,7 +26,7 @@ public final class StepBenchmark {
 
     public record Result(ModelShape shape, int batch, int seq, int threads, String gemm, String method, int steps,
                          double medianMs, double meanMs, double minMs, double maxMs, double gflopPerStep,
-                         long parameters, double gemmGflops, long ledgerBytes) {
+                         long parameters, double gemmGflops, long ledgerBytes, Map<String, Double> phasesMs) {
         /** Effective GFLOP/s of the median step as a fraction of the GEMM rate measured in the same run. */
         public double fractionOfGemm() {
             return gflopPerStep / (medianMs / 1e3) / gemmGflops;
@@ -47,6 +48,7 @@ public final class StepBenchmark {
             m.put("gemm_gflops", gemmGflops);
             m.put("fraction_of_gemm", fractionOfGemm());
             m.put("ledger_bytes", ledgerBytes);
+            m.put("phases_ms", phasesMs);
             m.put("steps", steps);
             m.put("threads", threads);
             m.put("gemm", gemm);
@@ -114,6 +116,7 @@ public final class StepBenchmark {
         double gemmGflops = measureGemm ? progress.during("measuring the GEMM rate", () -> gemmRate(shape, batch, seq)) : Double.NaN;
         double[] ms = new double[steps];
         long peakActivations = 0;
+        StepPhases phases = new StepPhases();
         // LoQT: one phase per step, advanced as each layer merges (a 7B merge step takes long enough to want it)
         LoqtOptimizer loqt = opt instanceof LoqtOptimizer q ? q : null;
         if (loqt != null) loqt.reportMerges(progress::advance);
@@ -124,28 +127,36 @@ public final class StepBenchmark {
                 progress.begin("step " + (i + 1) + " of " + (warmup + steps) + (merging ? " (a LoQT merge, layer by layer)" : ""),
                         merging ? loqt.layerCount() : 0, "layers");
             }
+            if (i == warmup) model.timePhases(phases); // the timed steps only
             long t0 = System.nanoTime();
             model.zeroGrad();
             model.lossAndBackward(ids, tg, batch, seq);
             // LoQT's update steps recompute the gradient of the merged weights (one pass: layer by layer)
+            long modelBefore = phases.modelNanos(), t1 = System.nanoTime();
             opt.step(3e-4, Optimizer.Closure.singleBackward(() -> {
                 model.zeroGrad();
                 return model.lossAndBackward(ids, tg, batch, seq);
             }));
+            // the optimizer's own time: its step minus the model passes it ran through the closure
+            if (i >= warmup) phases.add(StepPhases.Phase.OPTIMIZER, System.nanoTime() - t1 - (phases.modelNanos() - modelBefore));
             if (i >= warmup) ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
             peakActivations = Math.max(peakActivations, model.activationBytes());
             if (loqt != null) progress.end();
             else progress.advance(i + 1);
         }
         if (loqt == null) progress.end();
+        model.timePhases(null);
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
         double median = median(sorted);
         double mean = Arrays.stream(ms).average().orElse(Double.NaN);
+        Map<String, Double> phasesMs = phases.msPerStep(steps);
+        // zeroing gradients, the loop itself: what no phase covers
+        phasesMs.put("other", Math.max(0, mean - phases.totalNanos() / 1e6 / steps));
         long params = model.parameters().stream().distinct().mapToLong(Parameter::numel).sum();
         return new Result(shape, batch, seq, Parallel.threads(), Gemm.kernel().name(), method.id(), steps, median, mean,
                 sorted[0], sorted[steps - 1], flopsPerStep(shape, batch, seq, params) / 1e9, params, gemmGflops,
-                MemoryLedger.of(model.parameters(), model.buffers().values(), opt.memory(), peakActivations).total());
+                MemoryLedger.of(model.parameters(), model.buffers().values(), opt.memory(), peakActivations).total(), phasesMs);
     }
 
     /**

@@ -12,7 +12,11 @@ public interface TrainListener {
     record StepStats(long step, long totalSteps, double loss, double lr, double gradNorm,
                      double unitsPerSecond, String unit, double elapsedSeconds) {}
 
+    /** Before the first step; a fresh run's ledger has no activations yet (nothing has run forward). */
     default void onStart(long startStep, long totalSteps, MemoryLedger ledger) {}
+
+    /** Once, after a fresh run's first step: the ledger with the activations that step kept for backward. */
+    default void onMemoryMeasured(MemoryLedger ledger) {}
 
     default void onStep(StepStats stats) {}
 

@@ -115,7 +115,9 @@ public final class Trainer<B> {
                             + "; stopped (lower --lr or check the data); the last good checkpoint is kept in "
                             + runDir.resolve(Checkpoints.DIR));
                 }
+                boolean firstMeasurement = peakActivations == 0;
                 peakActivations = Math.max(peakActivations, model.activationBytes());
+                if (firstMeasurement && peakActivations > 0) listener.onMemoryMeasured(ledger(peakActivations));
                 double gradNorm = GradientClipper.clip(trainable(), cfg.clip());
                 if (!Double.isFinite(gradNorm)) {
                     throw new Lowrank4jException("gradient norm became " + gradNorm + " at step " + (step + 1)

@@ -8,6 +8,7 @@ import dev.lowrank4j.nn.VectorMath;
 import dev.lowrank4j.nn.LinearLayer;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.nn.TransformerBlock;
+import dev.lowrank4j.models.llama.StepPhases.Phase;
 import dev.lowrank4j.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ final class LlamaDecoderLayer implements TransformerBlock {
     private Tensor afterAttention; // h, kept: it is the residual input of the MLP half
     private Tensor output;
     private Tensor blockGrad;
+    private StepPhases phases; // null: no clock reads
 
     LlamaDecoderLayer(String path, RmsNorm inputNorm, CausalSelfAttention attention, RmsNorm postAttentionNorm, SwiGluMlp mlp) {
         this.path = path;
@@ -44,13 +46,35 @@ final class LlamaDecoderLayer implements TransformerBlock {
     /** x must stay unchanged until backward (the input norm keeps it). */
     Tensor forward(Tensor x, int batch, int seq) {
         int n = x.dim(0), d = x.dim(1);
-        Tensor attended = attention.forward(inputNorm.forward(x), batch, seq);
+        long t = clock();
+        Tensor normed = inputNorm.forward(x);
+        t = lap(Phase.NORMS, t);
+        Tensor attended = attention.forward(normed, batch, seq);
+        t = lap(Phase.ATTENTION, t);
         afterAttention = Buffers.matrix(afterAttention, n, d);
         VectorMath.add(x.data, attended.data, afterAttention.data, n * d);
-        Tensor transformed = mlp.forward(postAttentionNorm.forward(afterAttention));
+        t = lap(Phase.RESIDUALS, t);
+        Tensor normedAgain = postAttentionNorm.forward(afterAttention);
+        t = lap(Phase.NORMS, t);
+        Tensor transformed = mlp.forward(normedAgain);
+        t = lap(Phase.MLP, t);
         output = Buffers.matrix(output, n, d);
         VectorMath.add(afterAttention.data, transformed.data, output.data, n * d);
+        lap(Phase.RESIDUALS, t);
         return output;
+    }
+
+    /** Attaches (or with null detaches) the clock {@link #forward} and {@link #backwardInPlace} report to. */
+    void timePhases(StepPhases phases) {
+        this.phases = phases;
+    }
+
+    private long clock() {
+        return phases == null ? 0 : System.nanoTime();
+    }
+
+    private long lap(Phase phase, long since) {
+        return phases == null ? 0 : phases.lap(phase, since);
     }
 
     /** Inference on the next tokens of one sequence, attention through {@code cache} (see CausalSelfAttention#forwardCached). */
@@ -104,8 +128,15 @@ final class LlamaDecoderLayer implements TransformerBlock {
 
     /** On entry residualGrad = dL/d(out); on return dL/dx. */
     void backwardInPlace(Tensor residualGrad) {
-        postAttentionNorm.backwardInto(mlp.backward(residualGrad), residualGrad);
-        inputNorm.backwardInto(attention.backward(residualGrad), residualGrad);
+        long t = clock();
+        Tensor mlpGrad = mlp.backward(residualGrad);
+        t = lap(Phase.MLP, t);
+        postAttentionNorm.backwardInto(mlpGrad, residualGrad);
+        t = lap(Phase.NORMS, t);
+        Tensor attentionGrad = attention.backward(residualGrad);
+        t = lap(Phase.ATTENTION, t);
+        inputNorm.backwardInto(attentionGrad, residualGrad);
+        lap(Phase.NORMS, t);
     }
 
     long activationBytes() {

@@ -15,6 +15,7 @@ import dev.lowrank4j.nn.RmsNorm;
 import dev.lowrank4j.nn.RotaryEmbedding;
 import dev.lowrank4j.nn.SwiGluMlp;
 import dev.lowrank4j.nn.TransformerBlock;
+import dev.lowrank4j.models.llama.StepPhases.Phase;
 import dev.lowrank4j.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -58,6 +59,7 @@ public final class LlamaModel implements ModuleHost {
 
     private Tensor residualGrad;
     private int lastRows = -1;
+    private StepPhases phases; // null: forward and backward read no clock
     private final long seed;
     private final boolean generatedProjections;
 
@@ -210,9 +212,15 @@ public final class LlamaModel implements ModuleHost {
         if (batch < 1 || seq < 1 || ids.length != (long) batch * seq) {
             throw new Lowrank4jException("expected batch·seq = " + batch + "·" + seq + " token ids, got " + ids.length);
         }
+        long t = clock();
         Tensor h = embed(ids);
+        t = lap(Phase.EMBEDDING, t);
         for (LlamaDecoderLayer layer : layers) h = layer.forward(h, batch, seq);
-        Tensor logits = head(h);
+        t = clock();
+        Tensor normed = finalNorm.forward(h);
+        t = lap(Phase.NORMS, t);
+        Tensor logits = lmHead.forward(normed);
+        lap(Phase.HEAD_AND_LOSS, t);
         lastRows = ids.length;
         return logits;
     }
@@ -239,7 +247,11 @@ public final class LlamaModel implements ModuleHost {
 
     /** Forward + mean cross-entropy, no backward (evaluation). Targets of -1 are ignored. */
     public float loss(int[] ids, int[] targets, int batch, int seq) {
-        return crossEntropy.forward(forward(ids, batch, seq), targets);
+        Tensor logits = forward(ids, batch, seq);
+        long t = clock();
+        float loss = crossEntropy.forward(logits, targets);
+        lap(Phase.HEAD_AND_LOSS, t);
+        return loss;
     }
 
     /**
@@ -248,19 +260,44 @@ public final class LlamaModel implements ModuleHost {
      */
     public float lossAndBackward(int[] ids, int[] targets, int batch, int seq) {
         float loss = loss(ids, targets, batch, seq);
-        backward(crossEntropy.backward());
+        long t = clock();
+        Tensor logitsGrad = crossEntropy.backward();
+        lap(Phase.HEAD_AND_LOSS, t);
+        backward(logitsGrad);
         return loss;
     }
 
     /** Backward from dL/dlogits of the last forward (for losses computed outside the model). */
     public void backward(Tensor logitsGrad) {
         if (lastRows < 0) throw new IllegalStateException("backward called before forward");
+        long t = clock();
         Tensor normedGrad = lmHead.backward(logitsGrad);
+        t = lap(Phase.HEAD_AND_LOSS, t);
         residualGrad = Buffers.matrix(residualGrad, lastRows, config.hiddenSize());
         residualGrad.zero();
         finalNorm.backwardInto(normedGrad, residualGrad);
+        lap(Phase.NORMS, t);
         for (int i = layers.size() - 1; i >= 0; i--) layers.get(i).backwardInPlace(residualGrad);
+        t = clock();
         embedding.backward(residualGrad);
+        lap(Phase.EMBEDDING, t);
+    }
+
+    /**
+     * Attaches a clock that forward and backward report their parts to (embedding, norms,
+     * attention, MLP, residual adds, head and loss), or detaches it with null.
+     */
+    public void timePhases(StepPhases phases) {
+        this.phases = phases;
+        for (LlamaDecoderLayer layer : layers) layer.timePhases(phases);
+    }
+
+    private long clock() {
+        return phases == null ? 0 : System.nanoTime();
+    }
+
+    private long lap(Phase phase, long since) {
+        return phases == null ? 0 : phases.lap(phase, since);
     }
 
     public void zeroGrad() {
