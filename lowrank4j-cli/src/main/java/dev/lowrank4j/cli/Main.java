@@ -67,11 +67,19 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         java.util.List<String> rest = new java.util.ArrayList<>(java.util.List.of(args));
         debug = rest.remove("--debug");
+        // --max-memory SIZE sizes the heap; the launcher turns it into -Xmx before the JVM starts,
+        // so here (java -jar run by hand) it can only be dropped
+        int mm = rest.indexOf("--max-memory");
+        if (mm >= 0 && mm + 1 < rest.size()) {
+            rest.remove(mm + 1);
+            rest.remove(mm);
+        }
         int code;
         try {
             code = commandLine().execute(rest.toArray(String[]::new));
         } catch (OutOfMemoryError e) {
-            System.err.println("error: out of memory; lower --batch or --seq, or give the JVM more heap (JAVA_OPTS=-Xmx16g)");
+            System.err.println("error: out of memory (this JVM may use " + dev.lowrank4j.train.MemoryLedger.human(Runtime.getRuntime().maxMemory())
+                    + "); lower --batch or --seq, or give it more with --max-memory (e.g. --max-memory 16g)");
             code = 1;
         }
         System.exit(code);

@@ -43,5 +43,7 @@ class BenchCommandTest {
     void presetMistakesAreOneLineErrors() {
         assertOneLineError(run("bench", "step", "--preset", "60x"), "unknown LLaMA config '60x'");
         assertOneLineError(run("bench", "step", "--preset", "60m", "--model", "lenet5"), "--preset");
+        // a model whose weights, gradients and Adam states alone exceed the heap is refused before it is built
+        assertOneLineError(run("bench", "step", "--preset", "7b"), "needs at least 100.41 GiB for weights, gradients and optimizer states");
     }
 }

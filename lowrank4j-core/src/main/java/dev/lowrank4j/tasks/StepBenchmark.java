@@ -103,6 +103,8 @@ public final class StepBenchmark {
 
     private static Result run(ModelShape shape, int batch, int seq, int warmup, int steps, PretrainMethod method,
                               boolean measureGemm, PhaseListener progress) {
+        long stateBytes = MemoryFit.stateBytes(shape, method);
+        if (stateBytes >= 0) MemoryFit.require(stateBytes, "this model with --method " + method.id());
         LlamaModel model = progress.during("building the model", () -> method.newModel(shape.toConfig(), 0));
         method.prepare(model, 0);
         TrainConfig t = TrainConfig.builder().steps(1).batch(batch).seq(seq).lr(3e-4).warmup(0).weightDecay(0.1).clip(0).seed(0).build();
