@@ -8,9 +8,11 @@ import dev.lowrank4j.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
@@ -90,12 +92,16 @@ public final class LoqtOptimizer implements Optimizer {
     }
 
     private void update(Closure closure) {
-        Map<Parameter, float[]> kept = new IdentityHashMap<>();
-        for (Parameter p : trainable.get()) if (p.grad() != null) kept.put(p, p.grad().data.clone());
-        if (closure.singleBackward()) mergeLayerByLayer(closure);
-        else mergeAllAtOnce(closure);
         List<Parameter> factors = new ArrayList<>(layers.size());
         for (LoqtLinear l : layers) factors.add(l.factor());
+        // The pass overwrites every gradient; the step then uses the trainer's for everything but
+        // the factors, whose gradients are zeroed below, so theirs need no copy (7B, rank 128: 0.8 GB).
+        Set<Parameter> factorSet = Collections.newSetFromMap(new IdentityHashMap<>());
+        factorSet.addAll(factors);
+        Map<Parameter, float[]> kept = new IdentityHashMap<>();
+        for (Parameter p : trainable.get()) if (p.grad() != null && !factorSet.contains(p)) kept.put(p, p.grad().data.clone());
+        if (closure.singleBackward()) mergeLayerByLayer(closure);
+        else mergeAllAtOnce(closure);
         kept.forEach((p, g) -> {
             if (p.grad() != null && p.grad().data.length == g.length) System.arraycopy(g, 0, p.grad().data, 0, g.length);
         });
