@@ -274,10 +274,15 @@ public final class CausalSelfAttention {
         }
     }
 
-    /** Bytes kept from forward for backward, including the projections' own outputs. */
+    /**
+     * Bytes kept from forward for backward and the gradient buffers backward fills, including the
+     * projections' own.
+     */
     public long activationBytes() {
         long bytes = Buffers.bytes(rotatedQueries) + Buffers.bytes(rotatedKeys) + Buffers.bytes(logSumExp)
-                + Buffers.bytes(context);
+                + Buffers.bytes(context) + Buffers.bytes(rotatedQueryGrads) + Buffers.bytes(rotatedKeyGrads)
+                + Buffers.bytes(queryGrads) + Buffers.bytes(keyGrads) + Buffers.bytes(valueGrads) + Buffers.bytes(inputGrad);
+        for (TiledAttention.Scratch w : scratch) bytes += w.bytes();
         for (LinearLayer l : projections.values()) bytes += l.activationBytes();
         return bytes;
     }

@@ -85,11 +85,8 @@ public final class CrossEntropyLoss {
         return counted;
     }
 
+    /** Row statistics kept for backward, and the logits' gradient backward writes. */
     public long activationBytes() {
-        return Buffers.bytes(logSumExp) + Buffers.bytes(rowLoss);
-    }
-
-    public long gradientBufferBytes() {
-        return Buffers.bytes(logitsGrad);
+        return Buffers.bytes(logSumExp) + Buffers.bytes(rowLoss) + Buffers.bytes(logitsGrad);
     }
 }

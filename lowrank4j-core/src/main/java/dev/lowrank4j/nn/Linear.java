@@ -138,7 +138,7 @@ public final class Linear implements LinearLayer {
 
     @Override
     public long activationBytes() {
-        return Buffers.bytes(output);
+        return Buffers.bytes(output) + Buffers.bytes(inputGrad);
     }
 
     @Override

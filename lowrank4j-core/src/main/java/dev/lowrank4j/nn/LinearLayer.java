@@ -43,7 +43,7 @@ public interface LinearLayer {
         return Map.of();
     }
 
-    /** Bytes this layer keeps alive between forward and backward (for the memory ledger). */
+    /** Bytes this layer keeps alive between forward and backward, and its input-gradient buffer (for the memory ledger). */
     default long activationBytes() {
         return 0;
     }

@@ -157,6 +157,6 @@ public final class RmsNorm {
     }
 
     public long activationBytes() {
-        return Buffers.bytes(output) + Buffers.bytes(invRms);
+        return Buffers.bytes(output) + Buffers.bytes(invRms) + Buffers.bytes(inputGrad);
     }
 }

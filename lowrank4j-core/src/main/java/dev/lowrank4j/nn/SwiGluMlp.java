@@ -148,7 +148,7 @@ public final class SwiGluMlp {
     }
 
     public long activationBytes() {
-        long bytes = Buffers.bytes(gated);
+        long bytes = Buffers.bytes(gated) + Buffers.bytes(gateGrad) + Buffers.bytes(upGrad) + Buffers.bytes(inputGrad);
         for (LinearLayer l : projections.values()) bytes += l.activationBytes();
         return bytes;
     }

@@ -38,6 +38,10 @@ final class TiledAttention {
         final float[] rowMax = new float[ROW_BLOCK];
         final float[] rowSum = new float[ROW_BLOCK];
         final float[] rowDot = new float[ROW_BLOCK];
+
+        long bytes() {
+            return Float.BYTES * ((long) scores.length + scoreGrads.length + rowMax.length + rowSum.length + rowDot.length);
+        }
     }
 
     /** Rows [off, off + rows·ld) of a matrix with row stride ld. */

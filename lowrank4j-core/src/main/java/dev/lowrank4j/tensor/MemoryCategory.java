@@ -13,7 +13,10 @@ public enum MemoryCategory {
     GRADIENTS("gradients"),
     /** Moments and counters of an optimizer (Adam's m and v). */
     OPTIMIZER_STATES("optimizer_states"),
-    /** What a forward pass keeps for backward. */
+    /**
+     * What a forward pass keeps for backward, and the buffers backward writes the gradients of
+     * activations into (the logits' gradient, each layer's input gradients): a step's peak.
+     */
     ACTIVATIONS("activations"),
     /** Other long-lived state of a method, e.g. GaLore's projection matrices. */
     BUFFERS("buffers");

@@ -141,6 +141,6 @@ final class LlamaDecoderLayer implements TransformerBlock {
 
     long activationBytes() {
         return inputNorm.activationBytes() + attention.activationBytes() + postAttentionNorm.activationBytes()
-                + mlp.activationBytes() + Buffers.bytes(afterAttention) + Buffers.bytes(output);
+                + mlp.activationBytes() + Buffers.bytes(afterAttention) + Buffers.bytes(output) + Buffers.bytes(blockGrad);
     }
 }

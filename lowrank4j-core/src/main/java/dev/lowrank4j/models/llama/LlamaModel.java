@@ -304,10 +304,14 @@ public final class LlamaModel implements ModuleHost {
         for (Parameter p : parameters()) p.zeroGrad();
     }
 
-    /** Bytes the last forward keeps for backward (outputs of every module plus the loss's row statistics). */
+    /**
+     * Bytes the last forward keeps for backward (outputs of every module plus the loss's row
+     * statistics) and the gradient buffers a backward fills (the logits', the residual stream's,
+     * each module's input gradient): after a step, its peak of activation memory.
+     */
     public long activationBytes() {
         long bytes = embedding.activationBytes() + finalNorm.activationBytes() + lmHead.activationBytes()
-                + crossEntropy.activationBytes();
+                + crossEntropy.activationBytes() + Buffers.bytes(residualGrad);
         for (LlamaDecoderLayer layer : layers) bytes += layer.activationBytes();
         return bytes;
     }

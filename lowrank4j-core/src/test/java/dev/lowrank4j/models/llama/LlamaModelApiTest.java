@@ -160,6 +160,22 @@ class LlamaModelApiTest {
     }
 
     @Test
+    void activationBytesCountWhatBackwardAddsToTheForward() {
+        LlamaModel model = TinyLlama.withLivelyWeights(false, 7);
+        int batch = 3, seq = 4, vocab = model.config().vocabSize();
+        int[] ids = new int[batch * seq];
+        for (int i = 0; i < ids.length; i++) ids[i] = (5 * i + 1) % vocab;
+        int[] targets = CausalLmTargets.shifted(ids, batch, seq);
+        model.loss(ids, targets, batch, seq);
+        long forwardOnly = model.activationBytes();
+        model.lossAndBackward(ids, targets, batch, seq);
+        // at least the logits' gradient and one input gradient per linear
+        long logitsGrad = 4L * batch * seq * vocab;
+        assertTrue(model.activationBytes() >= forwardOnly + logitsGrad + 4L * batch * seq * model.config().hiddenSize() * 7
+                * model.config().numHiddenLayers(), model.activationBytes() + " vs forward " + forwardOnly);
+    }
+
+    @Test
     void frozenParametersGetNoGradient() {
         LlamaModel model = TinyLlama.withLivelyWeights(false, 7);
         for (Parameter p : model.parameters()) p.setTrainable(p.name().startsWith("model.layers.1."));
