@@ -59,6 +59,7 @@ public final class CausalSelfAttention {
     private Tensor keyGrads;
     private Tensor valueGrads;
     private Tensor inputGrad;
+    private SharedGradientBuffers sharedGrads; // null: buffers of its own
 
     /**
      * @param modulePath e.g. {@code model.layers.0.self_attn}; projections are named
@@ -242,12 +243,23 @@ public final class CausalSelfAttention {
     }
 
     private void allocateBackward(int n) {
-        rotatedQueryGrads = Buffers.array(rotatedQueryGrads, n * queryDim);
-        rotatedKeyGrads = Buffers.array(rotatedKeyGrads, n * kvDim);
-        queryGrads = Buffers.matrix(queryGrads, n, queryDim);
-        keyGrads = Buffers.matrix(keyGrads, n, kvDim);
-        valueGrads = Buffers.matrix(valueGrads, n, kvDim);
-        inputGrad = Buffers.matrix(inputGrad, n, hidden);
+        rotatedQueryGrads = sharedGrads != null ? sharedGrads.matrix("self_attn.rotatedQueryGrads", n, queryDim).data
+                : Buffers.array(rotatedQueryGrads, n * queryDim);
+        rotatedKeyGrads = sharedGrads != null ? sharedGrads.matrix("self_attn.rotatedKeyGrads", n, kvDim).data
+                : Buffers.array(rotatedKeyGrads, n * kvDim);
+        queryGrads = gradientBuffer(queryGrads, "self_attn.queryGrads", n, queryDim);
+        keyGrads = gradientBuffer(keyGrads, "self_attn.keyGrads", n, kvDim);
+        valueGrads = gradientBuffer(valueGrads, "self_attn.valueGrads", n, kvDim);
+        inputGrad = gradientBuffer(inputGrad, "self_attn.inputGrad", n, hidden);
+    }
+
+    /** Backward takes its gradient buffers from {@code pool} from now on (see {@link SharedGradientBuffers}); the pool counts them. */
+    public void shareGradientBuffers(SharedGradientBuffers pool) {
+        this.sharedGrads = pool;
+    }
+
+    private Tensor gradientBuffer(Tensor own, String slot, int rows, int cols) {
+        return sharedGrads != null ? sharedGrads.matrix(slot, rows, cols) : Buffers.matrix(own, rows, cols);
     }
 
     private void backwardOneKvGroup(float[] dContext, int b, int g, TiledAttention.Scratch w) {
@@ -280,8 +292,11 @@ public final class CausalSelfAttention {
      */
     public long activationBytes() {
         long bytes = Buffers.bytes(rotatedQueries) + Buffers.bytes(rotatedKeys) + Buffers.bytes(logSumExp)
-                + Buffers.bytes(context) + Buffers.bytes(rotatedQueryGrads) + Buffers.bytes(rotatedKeyGrads)
-                + Buffers.bytes(queryGrads) + Buffers.bytes(keyGrads) + Buffers.bytes(valueGrads) + Buffers.bytes(inputGrad);
+                + Buffers.bytes(context);
+        if (sharedGrads == null) {
+            bytes += Buffers.bytes(rotatedQueryGrads) + Buffers.bytes(rotatedKeyGrads) + Buffers.bytes(queryGrads)
+                    + Buffers.bytes(keyGrads) + Buffers.bytes(valueGrads) + Buffers.bytes(inputGrad);
+        }
         for (TiledAttention.Scratch w : scratch) bytes += w.bytes();
         for (LinearLayer l : projections.values()) bytes += l.activationBytes();
         return bytes;

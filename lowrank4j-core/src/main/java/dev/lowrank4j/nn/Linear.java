@@ -21,6 +21,8 @@ public final class Linear implements LinearLayer {
     private Tensor input;
     private Tensor output;
     private Tensor inputGrad;
+    private SharedGradientBuffers sharedGrads; // null: dx in a buffer of its own
+    private String sharedSlot;
 
     /** A layer over an existing weight [out, in] (which may be shared, e.g. a tied LM head). */
     public Linear(Parameter weight) {
@@ -131,14 +133,24 @@ public final class Linear implements LinearLayer {
             float[] db = bias.grad().data;
             for (int r = 0; r < n; r++) VectorMath.addInPlace(db, 0, dy.data, r * out, out);
         }
-        inputGrad = Buffers.matrix(inputGrad, n, in);
+        inputGrad = sharedGrads != null ? sharedGrads.matrix(sharedSlot, n, in) : Buffers.matrix(inputGrad, n, in);
         storage.backwardInput(dy.data, n, inputGrad.data, false);
         return inputGrad;
     }
 
     @Override
     public long activationBytes() {
-        return Buffers.bytes(output) + Buffers.bytes(inputGrad);
+        return Buffers.bytes(output) + (sharedGrads == null ? Buffers.bytes(inputGrad) : 0);
+    }
+
+    /**
+     * Writes dx into {@code slot} of {@code pool} from now on (see {@link SharedGradientBuffers}:
+     * only for layers whose backward never overlaps another user of the slot); the pool counts it.
+     */
+    public Linear shareGradientBuffers(SharedGradientBuffers pool, String slot) {
+        this.sharedGrads = pool;
+        this.sharedSlot = slot;
+        return this;
     }
 
     @Override

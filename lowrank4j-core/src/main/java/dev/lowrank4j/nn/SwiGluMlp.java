@@ -33,6 +33,7 @@ public final class SwiGluMlp {
     private Tensor gateGrad;
     private Tensor upGrad;
     private Tensor inputGrad;
+    private SharedGradientBuffers sharedGrads; // null: buffers of its own
 
     /** @param modulePath e.g. {@code model.layers.0.mlp}; projections {@code gate_proj}, {@code up_proj}, {@code down_proj} */
     public SwiGluMlp(String modulePath, int hidden, int intermediate,
@@ -81,11 +82,11 @@ public final class SwiGluMlp {
         Shapes.requireForward(modulePath, gated);
         int n = Shapes.rowsWithColumns(modulePath, dy, hidden);
         Tensor dGated = projections.get("down_proj").backward(dy);
-        gateGrad = Buffers.matrix(gateGrad, n, intermediate);
-        upGrad = Buffers.matrix(upGrad, n, intermediate);
+        gateGrad = gradientBuffer(gateGrad, "mlp.gateGrad", n, intermediate);
+        upGrad = gradientBuffer(upGrad, "mlp.upGrad", n, intermediate);
         float[] a = gate.data, u = up.data, dh = dGated.data, da = gateGrad.data, du = upGrad.data;
         forChunks(da.length, (lo, hi) -> siluTimesBackward(a, u, dh, da, du, lo, hi));
-        inputGrad = Buffers.matrix(inputGrad, n, hidden);
+        inputGrad = gradientBuffer(inputGrad, "mlp.inputGrad", n, hidden);
         Tensor dxGate = projections.get("gate_proj").backward(gateGrad);
         System.arraycopy(dxGate.data, 0, inputGrad.data, 0, inputGrad.data.length);
         Tensor dxUp = projections.get("up_proj").backward(upGrad);
@@ -128,6 +129,15 @@ public final class SwiGluMlp {
         }
     }
 
+    /** Backward takes its gradient buffers from {@code pool} from now on (see {@link SharedGradientBuffers}); the pool counts them. */
+    public void shareGradientBuffers(SharedGradientBuffers pool) {
+        this.sharedGrads = pool;
+    }
+
+    private Tensor gradientBuffer(Tensor own, String slot, int rows, int cols) {
+        return sharedGrads != null ? sharedGrads.matrix(slot, rows, cols) : Buffers.matrix(own, rows, cols);
+    }
+
     /** σ(a) = 1 / (1 + exp(−a)); for very negative a the exponential overflows to ∞ and σ is 0. */
     private static FloatVector sigmoid(FloatVector a) {
         FloatVector one = FloatVector.broadcast(a.species(), 1f);
@@ -148,7 +158,8 @@ public final class SwiGluMlp {
     }
 
     public long activationBytes() {
-        long bytes = Buffers.bytes(gated) + Buffers.bytes(gateGrad) + Buffers.bytes(upGrad) + Buffers.bytes(inputGrad);
+        long bytes = Buffers.bytes(gated)
+                + (sharedGrads == null ? Buffers.bytes(gateGrad) + Buffers.bytes(upGrad) + Buffers.bytes(inputGrad) : 0);
         for (LinearLayer l : projections.values()) bytes += l.activationBytes();
         return bytes;
     }

@@ -60,6 +60,7 @@ public final class LlamaModel implements ModuleHost {
     private Tensor residualGrad;
     private int lastRows = -1;
     private StepPhases phases; // null: forward and backward read no clock
+    private final dev.lowrank4j.nn.SharedGradientBuffers sharedGrads = new dev.lowrank4j.nn.SharedGradientBuffers();
     private final long seed;
     private final boolean generatedProjections;
 
@@ -100,12 +101,18 @@ public final class LlamaModel implements ModuleHost {
         int d = config.hiddenSize(), qDim = config.numAttentionHeads() * config.headDim();
         int kvDim = config.numKeyValueHeads() * config.headDim(), ff = config.intermediateSize();
         String attn = prefix + ".self_attn", mlp = prefix + ".mlp";
+        // Backward runs one layer at a time, so all layers write their gradient buffers into one shared set.
         var attention = new CausalSelfAttention(attn, d, config.numAttentionHeads(), config.numKeyValueHeads(),
                 config.headDim(), rope,
-                projection(attn + ".q_proj", d, qDim), projection(attn + ".k_proj", d, kvDim),
-                projection(attn + ".v_proj", d, kvDim), projection(attn + ".o_proj", qDim, d));
-        var feedForward = new SwiGluMlp(mlp, d, ff, projection(mlp + ".gate_proj", d, ff),
-                projection(mlp + ".up_proj", d, ff), projection(mlp + ".down_proj", ff, d));
+                projection(attn + ".q_proj", d, qDim).shareGradientBuffers(sharedGrads, "q_proj"),
+                projection(attn + ".k_proj", d, kvDim).shareGradientBuffers(sharedGrads, "k_proj"),
+                projection(attn + ".v_proj", d, kvDim).shareGradientBuffers(sharedGrads, "v_proj"),
+                projection(attn + ".o_proj", qDim, d).shareGradientBuffers(sharedGrads, "o_proj"));
+        attention.shareGradientBuffers(sharedGrads);
+        var feedForward = new SwiGluMlp(mlp, d, ff, projection(mlp + ".gate_proj", d, ff).shareGradientBuffers(sharedGrads, "gate_proj"),
+                projection(mlp + ".up_proj", d, ff).shareGradientBuffers(sharedGrads, "up_proj"),
+                projection(mlp + ".down_proj", ff, d).shareGradientBuffers(sharedGrads, "down_proj"));
+        feedForward.shareGradientBuffers(sharedGrads);
         return new LlamaDecoderLayer(prefix,
                 new RmsNorm(new Parameter(prefix + ".input_layernorm.weight", Tensor.zeros(d)), config.rmsNormEps()),
                 attention,
@@ -311,7 +318,7 @@ public final class LlamaModel implements ModuleHost {
      */
     public long activationBytes() {
         long bytes = embedding.activationBytes() + finalNorm.activationBytes() + lmHead.activationBytes()
-                + crossEntropy.activationBytes() + Buffers.bytes(residualGrad);
+                + crossEntropy.activationBytes() + Buffers.bytes(residualGrad) + sharedGrads.bytes();
         for (LlamaDecoderLayer layer : layers) bytes += layer.activationBytes();
         return bytes;
     }
