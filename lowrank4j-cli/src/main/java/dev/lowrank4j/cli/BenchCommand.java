@@ -50,8 +50,9 @@ final class BenchCommand implements Runnable {
         String model;
         @Option(names = "--steps", defaultValue = "20", description = "Timed steps (default: ${DEFAULT-VALUE}).")
         int steps;
-        @Option(names = "--warmup", defaultValue = "5", description = "Untimed warmup steps (the JIT compiles during the first few) (default: ${DEFAULT-VALUE}).")
-        int warmup;
+        @Option(names = "--warmup", description = "Untimed warmup steps, while the JIT compiles (default: 5; 100 with --model, "
+                + "whose steps take milliseconds: about the 2 s the JIT needs to finish the kernels).")
+        Integer warmup;
         @Option(names = "--threads", description = "Worker threads (default: all cores).")
         Integer threads;
         @Option(names = "--method", defaultValue = "full", description = "Optimizer/method: full (AdamW), lora, galore, fira, loqt, loqt-nq (LoQT merges at step 0, so the first step includes an SVD per layer) (default: ${DEFAULT-VALUE}).")
@@ -82,6 +83,7 @@ final class BenchCommand implements Runnable {
                             .withUpdateGap(Applicability.given(spec, "--update-gap") ? updateGap : null).withSvd(svd)
                     : new PretrainMethod(kind, rank, updateGap, 0.25, 32, "std", svd);
             MethodOptions.check(spec, m.kind(), "--method " + m.id());
+            int warmup = this.warmup != null ? this.warmup : 5;
             if (steps < 1 || warmup < 0 || seq < 1 || batch < 1) {
                 throw new dev.lowrank4j.Lowrank4jException("--steps, --seq and --batch must be >= 1 and --warmup >= 0");
             }
@@ -121,6 +123,7 @@ final class BenchCommand implements Runnable {
                 throw new dev.lowrank4j.Lowrank4jException("--model must be lenet5 or mlp, got '" + model + "'");
             }
             int b = batch != null ? batch : model.equals("lenet5") ? 64 : 256;
+            int warmup = this.warmup != null ? this.warmup : 100;
             if (steps < 1 || warmup < 0 || b < 1) throw new dev.lowrank4j.Lowrank4jException("--steps and --batch must be >= 1 and --warmup >= 0");
             int r = method.equals("dlrt") ? (rank > 0 ? rank : 20) : 0;
             VisionStepBenchmark.Result res = VisionStepBenchmark.run(model, b, warmup, steps, r, PhaseProgress.beside(json));
