@@ -57,6 +57,10 @@ final class Im2col {
                                 continue;
                             }
                             int src = image + (c * h + iy) * w;
+                            if (left >= 0 && left + k <= w) { // inside the image: a plain copy (always, without padding)
+                                for (int j = 0; j < k; j++) cols[dst + j] = x[src + left + j];
+                                continue;
+                            }
                             for (int j = 0; j < k; j++) {
                                 int ix = left + j;
                                 cols[dst + j] = ix >= 0 && ix < w ? x[src + ix] : 0f;
@@ -83,6 +87,10 @@ final class Im2col {
                             int iy = top + i;
                             if (iy < 0 || iy >= h) continue;
                             int src = row + (c * k + i) * k, dst = image + (c * h + iy) * w;
+                            if (left >= 0 && left + k <= w) {
+                                for (int j = 0; j < k; j++) dx[dst + left + j] += dcols[src + j];
+                                continue;
+                            }
                             for (int j = 0; j < k; j++) {
                                 int ix = left + j;
                                 if (ix >= 0 && ix < w) dx[dst + ix] += dcols[src + j];
