@@ -48,9 +48,7 @@ public final class LoqtLinear implements LinearLayer {
     private Parameter capture;               // the float W collecting the gradient during an update
     private PendingMerge pending;            // a layer-by-layer update announced and not yet finished
     private boolean adapterActive;
-    private ErrorCompensation.Result lastInit;
-
-    private Tensor output, scaledDy, inputGrad;
+    private Tensor scaledDy, inputGrad;
 
     /** What {@link #beginLayerwiseUpdate} leaves for this layer's backward to finish. */
     private record PendingMerge(TopSvd svd, long seed, Runnable whenDone) {}
@@ -81,6 +79,15 @@ public final class LoqtLinear implements LinearLayer {
                 ? new Parameter(modulePath + ".lora_B.weight", Tensor.zeros(out, r))
                 : new Parameter(modulePath + ".lora_A.weight", Tensor.zeros(r, in));
         this.factorLayer = new Linear(factor);
+        // Backward runs one layer at a time: when the base writes its dx into a model's shared pool,
+        // this layer's own gradient buffers go next to it (7B: 3 GB less than one set per layer).
+        if (base.sharedGradientBuffers() != null) factorLayer.shareGradientBuffers(base.sharedGradientBuffers(), base.sharedGradientSlot() + ".loqt.factor");
+    }
+
+    private Tensor gradientBuffer(Tensor own, String role, int rows, int cols) {
+        return base.sharedGradientBuffers() != null
+                ? base.sharedGradientBuffers().matrix(base.sharedGradientSlot() + ".loqt." + role, rows, cols)
+                : Buffers.matrix(own, rows, cols);
     }
 
     public String modulePath() {
@@ -121,11 +128,6 @@ public final class LoqtLinear implements LinearLayer {
     /** How W is held now ("fp32" or "nf4"). */
     public WeightStorage weightStorage() {
         return base.storage();
-    }
-
-    /** The compensation of the latest re-initialisation (errors with and without B), null before the first. */
-    public ErrorCompensation.Result lastInit() {
-        return lastInit;
     }
 
     @Override
@@ -180,10 +182,10 @@ public final class LoqtLinear implements LinearLayer {
         Tensor y = base.forward(x);
         if (!adapterActive) return y;
         Tensor z = second().forward(first().forward(x));
-        output = Buffers.matrix(output, y.dim(0), out);
-        float[] o = output.data, a = y.data, b = z.data;
-        for (int i = 0; i < o.length; i++) o[i] = a[i] + s * b[i];
-        return output;
+        // into the base's output buffer: its backward never reads it, and a second [N, out] per layer is saved
+        float[] a = y.data, b = z.data;
+        for (int i = 0; i < a.length; i++) a[i] += s * b[i];
+        return y;
     }
 
     @Override
@@ -191,11 +193,11 @@ public final class LoqtLinear implements LinearLayer {
         if (pending != null) return mergingBackward(dy);
         Tensor dx = base.backward(dy);
         if (!adapterActive) return dx;
-        scaledDy = Buffers.matrix(scaledDy, dy.dim(0), out);
+        scaledDy = gradientBuffer(scaledDy, "scaledDy", dy.dim(0), out);
         float[] sd = scaledDy.data, d = dy.data;
         for (int i = 0; i < sd.length; i++) sd[i] = s * d[i];
         Tensor dxa = first().backward(second().backward(scaledDy));
-        inputGrad = Buffers.matrix(inputGrad, dx.dim(0), in);
+        inputGrad = gradientBuffer(inputGrad, "inputGrad", dx.dim(0), in);
         float[] g = inputGrad.data, a = dx.data, b = dxa.data;
         for (int i = 0; i < g.length; i++) g[i] = a[i] + b[i];
         return inputGrad;
@@ -203,7 +205,7 @@ public final class LoqtLinear implements LinearLayer {
 
     @Override
     public long activationBytes() {
-        long bytes = base.activationBytes() + Buffers.bytes(output);
+        long bytes = base.activationBytes() + (base.sharedGradientBuffers() == null ? Buffers.bytes(scaledDy) + Buffers.bytes(inputGrad) : 0);
         if (adapterActive) bytes += factorLayer.activationBytes() + projection.activationBytes();
         return bytes;
     }
@@ -323,11 +325,11 @@ public final class LoqtLinear implements LinearLayer {
                 : new ErrorCompensation.Result(null, new float[factor.numel()], 0, 0);
         // everything that can fail has run: commit
         projection = new Linear(pName.substring(0, pName.length() - ".weight".length()), pStorage, null);
+        if (base.sharedGradientBuffers() != null) projection.shareGradientBuffers(base.sharedGradientBuffers(), base.sharedGradientSlot() + ".loqt.projection");
         System.arraycopy(init.factor(), 0, factor.data(), 0, init.factor().length);
         if (cfg.quantize()) base.setStorage(new PackedWeights(init.quantized()));
         capture.setTrainable(false);
         capture = null;
-        lastInit = init;
         adapterActive = true;
     }
 

@@ -153,6 +153,16 @@ public final class Linear implements LinearLayer {
         return this;
     }
 
+    /** The pool set by {@link #shareGradientBuffers}, or null: where a layer wrapping this one can put its own. */
+    public SharedGradientBuffers sharedGradientBuffers() {
+        return sharedGrads;
+    }
+
+    /** The slot set by {@link #shareGradientBuffers}, or null. */
+    public String sharedGradientSlot() {
+        return sharedSlot;
+    }
+
     @Override
     public String toString() {
         return "Linear(" + modulePath + ", in=" + inFeatures() + ", out=" + outFeatures() + ", " + storage.kind()
