@@ -85,9 +85,8 @@ public final class LoqtLinear implements LinearLayer {
     }
 
     private Tensor gradientBuffer(Tensor own, String role, int rows, int cols) {
-        return base.sharedGradientBuffers() != null
-                ? base.sharedGradientBuffers().matrix(base.sharedGradientSlot() + ".loqt." + role, rows, cols)
-                : Buffers.matrix(own, rows, cols);
+        return dev.lowrank4j.nn.SharedGradientBuffers.matrix(base.sharedGradientBuffers(), own,
+                base.sharedGradientSlot() + ".loqt." + role, rows, cols);
     }
 
     public String modulePath() {

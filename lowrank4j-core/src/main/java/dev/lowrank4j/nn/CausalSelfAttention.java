@@ -244,22 +244,18 @@ public final class CausalSelfAttention {
 
     private void allocateBackward(int n) {
         rotatedQueryGrads = sharedGrads != null ? sharedGrads.matrix("self_attn.rotatedQueryGrads", n, queryDim).data
-                : Buffers.array(rotatedQueryGrads, n * queryDim);
+                : Buffers.array(rotatedQueryGrads, n * queryDim); // a flat array: head-major, not [N, features]
         rotatedKeyGrads = sharedGrads != null ? sharedGrads.matrix("self_attn.rotatedKeyGrads", n, kvDim).data
                 : Buffers.array(rotatedKeyGrads, n * kvDim);
-        queryGrads = gradientBuffer(queryGrads, "self_attn.queryGrads", n, queryDim);
-        keyGrads = gradientBuffer(keyGrads, "self_attn.keyGrads", n, kvDim);
-        valueGrads = gradientBuffer(valueGrads, "self_attn.valueGrads", n, kvDim);
-        inputGrad = gradientBuffer(inputGrad, "self_attn.inputGrad", n, hidden);
+        queryGrads = SharedGradientBuffers.matrix(sharedGrads, queryGrads, "self_attn.queryGrads", n, queryDim);
+        keyGrads = SharedGradientBuffers.matrix(sharedGrads, keyGrads, "self_attn.keyGrads", n, kvDim);
+        valueGrads = SharedGradientBuffers.matrix(sharedGrads, valueGrads, "self_attn.valueGrads", n, kvDim);
+        inputGrad = SharedGradientBuffers.matrix(sharedGrads, inputGrad, "self_attn.inputGrad", n, hidden);
     }
 
     /** Backward takes its gradient buffers from {@code pool} from now on (see {@link SharedGradientBuffers}); the pool counts them. */
     public void shareGradientBuffers(SharedGradientBuffers pool) {
         this.sharedGrads = pool;
-    }
-
-    private Tensor gradientBuffer(Tensor own, String slot, int rows, int cols) {
-        return sharedGrads != null ? sharedGrads.matrix(slot, rows, cols) : Buffers.matrix(own, rows, cols);
     }
 
     private void backwardOneKvGroup(float[] dContext, int b, int g, TiledAttention.Scratch w) {

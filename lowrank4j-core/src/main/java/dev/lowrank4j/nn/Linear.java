@@ -133,7 +133,7 @@ public final class Linear implements LinearLayer {
             float[] db = bias.grad().data;
             for (int r = 0; r < n; r++) VectorMath.addInPlace(db, 0, dy.data, r * out, out);
         }
-        inputGrad = sharedGrads != null ? sharedGrads.matrix(sharedSlot, n, in) : Buffers.matrix(inputGrad, n, in);
+        inputGrad = SharedGradientBuffers.matrix(sharedGrads, inputGrad, sharedSlot, n, in);
         storage.backwardInput(dy.data, n, inputGrad.data, false);
         return inputGrad;
     }

@@ -23,6 +23,11 @@ public final class SharedGradientBuffers {
         return t;
     }
 
+    /** {@code pool}'s slot, or with no pool the module's own buffer {@code own} (reused while its shape fits). */
+    public static Tensor matrix(SharedGradientBuffers pool, Tensor own, String slot, int rows, int cols) {
+        return pool != null ? pool.matrix(slot, rows, cols) : Buffers.matrix(own, rows, cols);
+    }
+
     /** Bytes of all slots (each counted once, however many modules use it). */
     public long bytes() {
         long sum = 0;

@@ -82,11 +82,11 @@ public final class SwiGluMlp {
         Shapes.requireForward(modulePath, gated);
         int n = Shapes.rowsWithColumns(modulePath, dy, hidden);
         Tensor dGated = projections.get("down_proj").backward(dy);
-        gateGrad = gradientBuffer(gateGrad, "mlp.gateGrad", n, intermediate);
-        upGrad = gradientBuffer(upGrad, "mlp.upGrad", n, intermediate);
+        gateGrad = SharedGradientBuffers.matrix(sharedGrads, gateGrad, "mlp.gateGrad", n, intermediate);
+        upGrad = SharedGradientBuffers.matrix(sharedGrads, upGrad, "mlp.upGrad", n, intermediate);
         float[] a = gate.data, u = up.data, dh = dGated.data, da = gateGrad.data, du = upGrad.data;
         forChunks(da.length, (lo, hi) -> siluTimesBackward(a, u, dh, da, du, lo, hi));
-        inputGrad = gradientBuffer(inputGrad, "mlp.inputGrad", n, hidden);
+        inputGrad = SharedGradientBuffers.matrix(sharedGrads, inputGrad, "mlp.inputGrad", n, hidden);
         Tensor dxGate = projections.get("gate_proj").backward(gateGrad);
         System.arraycopy(dxGate.data, 0, inputGrad.data, 0, inputGrad.data.length);
         Tensor dxUp = projections.get("up_proj").backward(upGrad);
@@ -132,10 +132,6 @@ public final class SwiGluMlp {
     /** Backward takes its gradient buffers from {@code pool} from now on (see {@link SharedGradientBuffers}); the pool counts them. */
     public void shareGradientBuffers(SharedGradientBuffers pool) {
         this.sharedGrads = pool;
-    }
-
-    private Tensor gradientBuffer(Tensor own, String slot, int rows, int cols) {
-        return sharedGrads != null ? sharedGrads.matrix(slot, rows, cols) : Buffers.matrix(own, rows, cols);
     }
 
     /** σ(a) = 1 / (1 + exp(−a)); for very negative a the exponential overflows to ∞ and σ is 0. */

@@ -140,8 +140,10 @@ public final class StepBenchmark {
                 return model.lossAndBackward(ids, tg, batch, seq);
             }));
             // the optimizer's own time: its step minus the model passes it ran through the closure
-            if (i >= warmup) phases.add(StepPhases.Phase.OPTIMIZER, System.nanoTime() - t1 - (phases.modelNanos() - modelBefore));
-            if (i >= warmup) ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
+            if (i >= warmup) {
+                phases.add(StepPhases.Phase.OPTIMIZER, System.nanoTime() - t1 - (phases.modelNanos() - modelBefore));
+                ms[i - warmup] = (System.nanoTime() - t0) / 1e6;
+            }
             peakActivations = Math.max(peakActivations, model.activationBytes());
             if (loqt != null) progress.end();
             else progress.advance(i + 1);

@@ -46,21 +46,21 @@ final class LlamaDecoderLayer implements TransformerBlock {
     /** x must stay unchanged until backward (the input norm keeps it). */
     Tensor forward(Tensor x, int batch, int seq) {
         int n = x.dim(0), d = x.dim(1);
-        long t = clock();
+        long t = StepPhases.start(phases);
         Tensor normed = inputNorm.forward(x);
-        t = lap(Phase.NORMS, t);
+        t = StepPhases.lap(phases, Phase.NORMS, t);
         Tensor attended = attention.forward(normed, batch, seq);
-        t = lap(Phase.ATTENTION, t);
+        t = StepPhases.lap(phases, Phase.ATTENTION, t);
         afterAttention = Buffers.matrix(afterAttention, n, d);
         VectorMath.add(x.data, attended.data, afterAttention.data, n * d);
-        t = lap(Phase.RESIDUALS, t);
+        t = StepPhases.lap(phases, Phase.RESIDUALS, t);
         Tensor normedAgain = postAttentionNorm.forward(afterAttention);
-        t = lap(Phase.NORMS, t);
+        t = StepPhases.lap(phases, Phase.NORMS, t);
         Tensor transformed = mlp.forward(normedAgain);
-        t = lap(Phase.MLP, t);
+        t = StepPhases.lap(phases, Phase.MLP, t);
         output = Buffers.matrix(output, n, d);
         VectorMath.add(afterAttention.data, transformed.data, output.data, n * d);
-        lap(Phase.RESIDUALS, t);
+        StepPhases.lap(phases, Phase.RESIDUALS, t);
         return output;
     }
 
@@ -69,13 +69,6 @@ final class LlamaDecoderLayer implements TransformerBlock {
         this.phases = phases;
     }
 
-    private long clock() {
-        return phases == null ? 0 : System.nanoTime();
-    }
-
-    private long lap(Phase phase, long since) {
-        return phases == null ? 0 : phases.lap(phase, since);
-    }
 
     /** Inference on the next tokens of one sequence, attention through {@code cache} (see CausalSelfAttention#forwardCached). */
     Tensor forwardCached(Tensor x, dev.lowrank4j.nn.KvCache cache) {
@@ -128,15 +121,15 @@ final class LlamaDecoderLayer implements TransformerBlock {
 
     /** On entry residualGrad = dL/d(out); on return dL/dx. */
     void backwardInPlace(Tensor residualGrad) {
-        long t = clock();
+        long t = StepPhases.start(phases);
         Tensor mlpGrad = mlp.backward(residualGrad);
-        t = lap(Phase.MLP, t);
+        t = StepPhases.lap(phases, Phase.MLP, t);
         postAttentionNorm.backwardInto(mlpGrad, residualGrad);
-        t = lap(Phase.NORMS, t);
+        t = StepPhases.lap(phases, Phase.NORMS, t);
         Tensor attentionGrad = attention.backward(residualGrad);
-        t = lap(Phase.ATTENTION, t);
+        t = StepPhases.lap(phases, Phase.ATTENTION, t);
         inputNorm.backwardInto(attentionGrad, residualGrad);
-        lap(Phase.NORMS, t);
+        StepPhases.lap(phases, Phase.NORMS, t);
     }
 
     long activationBytes() {

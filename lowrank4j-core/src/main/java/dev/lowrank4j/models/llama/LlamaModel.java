@@ -219,15 +219,15 @@ public final class LlamaModel implements ModuleHost {
         if (batch < 1 || seq < 1 || ids.length != (long) batch * seq) {
             throw new Lowrank4jException("expected batch·seq = " + batch + "·" + seq + " token ids, got " + ids.length);
         }
-        long t = clock();
+        long t = StepPhases.start(phases);
         Tensor h = embed(ids);
-        t = lap(Phase.EMBEDDING, t);
+        t = StepPhases.lap(phases, Phase.EMBEDDING, t);
         for (LlamaDecoderLayer layer : layers) h = layer.forward(h, batch, seq);
-        t = clock();
+        t = StepPhases.start(phases);
         Tensor normed = finalNorm.forward(h);
-        t = lap(Phase.NORMS, t);
+        t = StepPhases.lap(phases, Phase.NORMS, t);
         Tensor logits = lmHead.forward(normed);
-        lap(Phase.HEAD_AND_LOSS, t);
+        StepPhases.lap(phases, Phase.HEAD_AND_LOSS, t);
         lastRows = ids.length;
         return logits;
     }
@@ -255,9 +255,9 @@ public final class LlamaModel implements ModuleHost {
     /** Forward + mean cross-entropy, no backward (evaluation). Targets of -1 are ignored. */
     public float loss(int[] ids, int[] targets, int batch, int seq) {
         Tensor logits = forward(ids, batch, seq);
-        long t = clock();
+        long t = StepPhases.start(phases);
         float loss = crossEntropy.forward(logits, targets);
-        lap(Phase.HEAD_AND_LOSS, t);
+        StepPhases.lap(phases, Phase.HEAD_AND_LOSS, t);
         return loss;
     }
 
@@ -267,9 +267,9 @@ public final class LlamaModel implements ModuleHost {
      */
     public float lossAndBackward(int[] ids, int[] targets, int batch, int seq) {
         float loss = loss(ids, targets, batch, seq);
-        long t = clock();
+        long t = StepPhases.start(phases);
         Tensor logitsGrad = crossEntropy.backward();
-        lap(Phase.HEAD_AND_LOSS, t);
+        StepPhases.lap(phases, Phase.HEAD_AND_LOSS, t);
         backward(logitsGrad);
         return loss;
     }
@@ -277,17 +277,17 @@ public final class LlamaModel implements ModuleHost {
     /** Backward from dL/dlogits of the last forward (for losses computed outside the model). */
     public void backward(Tensor logitsGrad) {
         if (lastRows < 0) throw new IllegalStateException("backward called before forward");
-        long t = clock();
+        long t = StepPhases.start(phases);
         Tensor normedGrad = lmHead.backward(logitsGrad);
-        t = lap(Phase.HEAD_AND_LOSS, t);
+        t = StepPhases.lap(phases, Phase.HEAD_AND_LOSS, t);
         residualGrad = Buffers.matrix(residualGrad, lastRows, config.hiddenSize());
         residualGrad.zero();
         finalNorm.backwardInto(normedGrad, residualGrad);
-        lap(Phase.NORMS, t);
+        StepPhases.lap(phases, Phase.NORMS, t);
         for (int i = layers.size() - 1; i >= 0; i--) layers.get(i).backwardInPlace(residualGrad);
-        t = clock();
+        t = StepPhases.start(phases);
         embedding.backward(residualGrad);
-        lap(Phase.EMBEDDING, t);
+        StepPhases.lap(phases, Phase.EMBEDDING, t);
     }
 
     /**
@@ -299,13 +299,6 @@ public final class LlamaModel implements ModuleHost {
         for (LlamaDecoderLayer layer : layers) layer.timePhases(phases);
     }
 
-    private long clock() {
-        return phases == null ? 0 : System.nanoTime();
-    }
-
-    private long lap(Phase phase, long since) {
-        return phases == null ? 0 : phases.lap(phase, since);
-    }
 
     public void zeroGrad() {
         for (Parameter p : parameters()) p.zeroGrad();

@@ -24,6 +24,16 @@ public final class StepPhases {
 
     private final long[] nanos = new long[Phase.values().length];
 
+    /** A clock reading for {@link #lap(StepPhases, Phase, long)}, or 0 without a clock (no read). */
+    static long start(StepPhases phases) {
+        return phases == null ? 0 : System.nanoTime();
+    }
+
+    /** {@code phases.lap(phase, since)}, or nothing (0) when no clock is attached. */
+    static long lap(StepPhases phases, Phase phase, long since) {
+        return phases == null ? 0 : phases.lap(phase, since);
+    }
+
     /** Adds the time since {@code since} (a {@link System#nanoTime} reading) to {@code phase}; returns now. */
     public long lap(Phase phase, long since) {
         long now = System.nanoTime();
