@@ -2,6 +2,7 @@ package dev.lowrank4j.dlrt;
 
 import dev.lowrank4j.linalg.DenseSvd;
 import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.nn.VectorMath;
 import dev.lowrank4j.optim.NamedAdamStates;
 import dev.lowrank4j.optim.Optimizer;
 import dev.lowrank4j.tensor.Accounted;
@@ -101,7 +102,7 @@ public final class KlsIntegrator implements Optimizer {
         if (adam != null) {
             adam.descend(name, x, g, lr);
         } else {
-            for (int i = 0; i < x.length; i++) x[i] -= (float) (lr * g[i]);
+            VectorMath.axpy((float) -lr, g, 0, x, 0, x.length); // x −= lr·g in float lanes, as torch.optim.SGD
         }
     }
 

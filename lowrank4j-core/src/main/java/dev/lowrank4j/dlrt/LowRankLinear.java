@@ -166,6 +166,22 @@ public final class LowRankLinear implements LinearLayer {
 
     @Override
     public Tensor backward(Tensor dy) {
+        accumulateParameterGradients(dy);
+        int n = dy.dim(0), a = u.value().dim(1), b = v.value().dim(1);
+        dyUS = Buffers.array(dyUS, n * b);
+        inputGrad = Buffers.matrix(inputGrad, n, in);
+        Gemm.sgemm(false, false, n, b, a, 1f, dyU, 0, a, s.data(), 0, b, 0f, dyUS, 0, b);             // (dy·U)·S
+        Gemm.sgemm(false, true, n, in, b, 1f, dyUS, 0, b, v.data(), 0, b, 0f, inputGrad.data, 0, in); // ·Vᵀ
+        return inputGrad;
+    }
+
+    @Override
+    public void backwardParametersOnly(Tensor dy) {
+        accumulateParameterGradients(dy);
+    }
+
+    /** The factors' and the bias's gradients; leaves dy·U in {@code dyU} for dx. */
+    private void accumulateParameterGradients(Tensor dy) {
         Shapes.requireForward(modulePath, input);
         int n = Shapes.rowsWithColumns(modulePath, dy, out);
         if (n != input.dim(0)) throw new IllegalArgumentException(modulePath + ": dy rows differ from forward");
@@ -188,11 +204,6 @@ public final class LowRankLinear implements LinearLayer {
             float[] db = bias.grad().data;
             for (int r = 0; r < n; r++) VectorMath.addInPlace(db, 0, dy.data, r * out, out);
         }
-        dyUS = Buffers.array(dyUS, n * b);
-        inputGrad = Buffers.matrix(inputGrad, n, in);
-        Gemm.sgemm(false, false, n, b, a, 1f, dyU, 0, a, s.data(), 0, b, 0f, dyUS, 0, b);             // (dy·U)·S
-        Gemm.sgemm(false, true, n, in, b, 1f, dyUS, 0, b, v.data(), 0, b, 0f, inputGrad.data, 0, in); // ·Vᵀ
-        return inputGrad;
     }
 
     @Override

@@ -118,6 +118,19 @@ public final class Conv2d {
 
     /** dy [B, out, OH, OW] of the last forward → dx [B, C, H, W]; parameter gradients are added by the projection. */
     public Tensor backward(Tensor dy) {
+        Tensor colsGrad = projection.backward(rowsOf(dy));
+        inputGrad = Buffers.shaped(inputGrad, batch, patches.channels, height, width);
+        patches.fold(colsGrad.data, batch, height, width, inputGrad.data);
+        return inputGrad;
+    }
+
+    /** As {@link #backward} without dx (no patch gradient, no fold): for a network's first layer. */
+    public void backwardParametersOnly(Tensor dy) {
+        projection.backwardParametersOnly(rowsOf(dy));
+    }
+
+    /** dy [B, out, OH, OW] in the projection's [B·OH·OW, out] row layout. */
+    private Tensor rowsOf(Tensor dy) {
         Shapes.requireForward(modulePath, cols);
         int oh = patches.outSize(height), ow = patches.outSize(width), positions = oh * ow, o = outChannels;
         if (!dy.sameShape(batch, o, oh, ow)) {
@@ -132,10 +145,7 @@ public final class Conv2d {
                 for (int p = 0; p < positions; p++) rows[base + p * o + c] = g[base + c * positions + p];
             }
         });
-        Tensor colsGrad = projection.backward(rowsGrad);
-        inputGrad = Buffers.shaped(inputGrad, batch, patches.channels, height, width);
-        patches.fold(colsGrad.data, batch, height, width, inputGrad.data);
-        return inputGrad;
+        return rowsGrad;
     }
 
     /** Bytes kept between forward and backward: the patch matrix, the output and the projection's own. */

@@ -88,6 +88,19 @@ public final class ConvKernel implements LinearLayer {
 
     @Override
     public Tensor backward(Tensor dy) {
+        accumulateParameterGradients(dy);
+        int n = dy.dim(0);
+        inputGrad = Buffers.matrix(inputGrad, n, in); // dpatches = dy·W
+        Gemm.sgemm(false, false, n, in, out, 1f, dy.data, 0, out, weight.data(), 0, in, 0f, inputGrad.data, 0, in);
+        return inputGrad;
+    }
+
+    @Override
+    public void backwardParametersOnly(Tensor dy) {
+        accumulateParameterGradients(dy);
+    }
+
+    private void accumulateParameterGradients(Tensor dy) {
         Shapes.requireForward(weight.name(), input);
         int n = Shapes.rowsWithColumns(weight.name(), dy, out);
         if (n != input.dim(0)) throw new IllegalArgumentException(weight.name() + ": dy rows differ from forward");
@@ -99,9 +112,6 @@ public final class ConvKernel implements LinearLayer {
             float[] db = bias.grad().data;
             for (int r = 0; r < n; r++) VectorMath.addInPlace(db, 0, dy.data, r * out, out);
         }
-        inputGrad = Buffers.matrix(inputGrad, n, in); // dpatches = dy·W
-        Gemm.sgemm(false, false, n, in, out, 1f, dy.data, 0, out, weight.data(), 0, in, 0f, inputGrad.data, 0, in);
-        return inputGrad;
     }
 
     @Override

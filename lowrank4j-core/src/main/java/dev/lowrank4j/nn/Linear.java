@@ -124,8 +124,21 @@ public final class Linear implements LinearLayer {
 
     @Override
     public Tensor backward(Tensor dy) {
+        accumulateParameterGradients(dy);
+        int n = dy.dim(0);
+        inputGrad = SharedGradientBuffers.matrix(sharedGrads, inputGrad, sharedSlot, n, inFeatures());
+        storage.backwardInput(dy.data, n, inputGrad.data, false);
+        return inputGrad;
+    }
+
+    @Override
+    public void backwardParametersOnly(Tensor dy) {
+        accumulateParameterGradients(dy);
+    }
+
+    private void accumulateParameterGradients(Tensor dy) {
         Shapes.requireForward(modulePath, input);
-        int in = inFeatures(), out = outFeatures();
+        int out = outFeatures();
         int n = Shapes.rowsWithColumns(modulePath, dy, out);
         if (n != input.dim(0)) throw new IllegalArgumentException(modulePath + ": dy rows differ from forward");
         storage.accumulateWeightGradient(dy.data, input.data, n);
@@ -133,9 +146,6 @@ public final class Linear implements LinearLayer {
             float[] db = bias.grad().data;
             for (int r = 0; r < n; r++) VectorMath.addInPlace(db, 0, dy.data, r * out, out);
         }
-        inputGrad = SharedGradientBuffers.matrix(sharedGrads, inputGrad, sharedSlot, n, in);
-        storage.backwardInput(dy.data, n, inputGrad.data, false);
-        return inputGrad;
     }
 
     @Override

@@ -27,6 +27,15 @@ public interface LinearLayer {
 
     Tensor backward(Tensor dy);
 
+    /**
+     * As {@link #backward} without dx, for a network's first layer, whose input is data that
+     * needs no gradient (PyTorch skips it the same way). The default computes dx and drops it;
+     * layers whose dx is a product of their own skip that product.
+     */
+    default void backwardParametersOnly(Tensor dy) {
+        backward(dy);
+    }
+
     /** Every parameter this layer owns, trainable or frozen, in a stable order. */
     List<Parameter> parameters();
 

@@ -25,8 +25,7 @@ public final class ReLU {
                     + ", got " + java.util.Arrays.toString(dy.shape()));
         }
         inputGrad = Buffers.shaped(inputGrad, output.shape());
-        float[] y = output.data, g = dy.data, dx = inputGrad.data;
-        for (int i = 0; i < dx.length; i++) dx[i] = y[i] > 0f ? g[i] : 0f;
+        VectorMath.passWherePositive(output.data, dy.data, inputGrad.data, inputGrad.data.length);
         return inputGrad;
     }
 

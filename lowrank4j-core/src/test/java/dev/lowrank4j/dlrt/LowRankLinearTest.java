@@ -72,4 +72,22 @@ class LowRankLinearTest {
         assertArrayEquals(gtu, l.v().grad().data, 1e-5f);
         for (float s : l.s().grad().data) assertEquals(0f, s, "the basis pass leaves dS alone");
     }
+
+    @Test
+    void backwardWithoutInputGradientAddsTheSameGradientsInBothPhases() {
+        for (LowRankLinear.Phase phase : LowRankLinear.Phase.values()) {
+            SplittableRandom rng = new SplittableRandom(21);
+            LowRankLinear l = layer(rng);
+            l.setPhase(phase);
+            Tensor x = GradCheck.randomTensor(rng, 1, ROWS, IN);
+            Tensor dy = GradCheck.randomTensor(rng, 1, ROWS, OUT);
+            l.forward(x);
+            l.backward(dy);
+            java.util.List<float[]> full = l.parameters().stream().map(p -> p.grad().data.clone()).toList();
+            l.parameters().forEach(Parameter::zeroGrad);
+            l.forward(x);
+            l.backwardParametersOnly(dy);
+            for (int i = 0; i < full.size(); i++) assertArrayEquals(full.get(i), l.parameters().get(i).grad().data, phase + " " + i);
+        }
+    }
 }

@@ -171,4 +171,22 @@ class Conv2dTest {
         conv.forward(Tensor.zeros(1, 2, 8, 8));
         assertThrows(IllegalArgumentException.class, () -> conv.backward(Tensor.zeros(1, 3, 5, 4)));
     }
+
+    @Test
+    void backwardWithoutInputGradientAddsTheSameParameterGradients() {
+        SplittableRandom rng = new SplittableRandom(12);
+        Conv2d conv = randomConv(rng, 2, 4, 3, 1, 1, true);
+        ConvKernel kernel = (ConvKernel) conv.projection();
+        Tensor x = GradCheck.randomTensor(rng, 1, 3, 2, 6, 5);
+        Tensor dy = GradCheck.randomTensor(rng, 1, 3, 4, 6, 5);
+        conv.forward(x);
+        conv.backward(dy);
+        float[] dw = kernel.weight().grad().data.clone(), db = kernel.bias().grad().data.clone();
+        kernel.weight().zeroGrad();
+        kernel.bias().zeroGrad();
+        conv.forward(x);
+        conv.backwardParametersOnly(dy);
+        assertArrayEquals(dw, kernel.weight().grad().data);
+        assertArrayEquals(db, kernel.bias().grad().data);
+    }
 }

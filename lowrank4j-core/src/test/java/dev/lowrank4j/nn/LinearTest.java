@@ -67,4 +67,23 @@ class LinearTest {
         assertNull(layer.weight().grad());
         assertArrayEquals(dxTrainable, dxFrozen, "input gradient must not depend on trainability");
     }
+
+    @Test
+    void backwardWithoutInputGradientAddsTheSameParameterGradients() {
+        SplittableRandom rng = new SplittableRandom(8);
+        Linear layer = Linear.create("l", IN, OUT, true);
+        GradCheck.fillRandom(layer.weight(), rng, 0, 1);
+        GradCheck.fillRandom(layer.bias(), rng, 0, 1);
+        Tensor x = GradCheck.randomTensor(rng, 1, ROWS, IN);
+        Tensor dy = GradCheck.randomTensor(rng, 1, ROWS, OUT);
+        layer.forward(x);
+        layer.backward(dy);
+        float[] dw = layer.weight().grad().data.clone(), db = layer.bias().grad().data.clone();
+        layer.weight().zeroGrad();
+        layer.bias().zeroGrad();
+        layer.forward(x);
+        layer.backwardParametersOnly(dy);
+        assertArrayEquals(dw, layer.weight().grad().data);
+        assertArrayEquals(db, layer.bias().grad().data);
+    }
 }

@@ -111,4 +111,42 @@ class MaxPool2dTest {
         for (float v : a) s += v;
         return s;
     }
+
+    /**
+     * Planes wide enough for whole vectors of windows and a scalar tail, filled from {0, 1, 2, NaN}
+     * so ties and NaNs are everywhere: values and the element each gradient goes to must follow
+     * PyTorch's rule (first of equal maxima, the last NaN of a window) lane by lane.
+     */
+    @ParameterizedTest(name = "{0}x{1} k={2} stride={3}")
+    @CsvSource({"16, 18, 2, 2", "24, 24, 2, 2", "11, 40, 3, 2", "9, 30, 3, 1"})
+    void everyLaneFollowsTheTieAndNaNRule(int h, int w, int k, int stride) {
+        SplittableRandom rng = new SplittableRandom(h * 31L + w);
+        float[] pick = {0, 1, 2, Float.NaN};
+        Tensor x = new Tensor(new float[2 * h * w], 2, 1, h, w);
+        for (int i = 0; i < x.data.length; i++) x.data[i] = pick[rng.nextInt(pick.length)];
+        MaxPool2d pool = new MaxPool2d(k, stride);
+        Tensor y = pool.forward(x);
+        int oh = (h - k) / stride + 1, ow = (w - k) / stride + 1;
+        float[] ones = new float[y.size()];
+        java.util.Arrays.fill(ones, 1f);
+        float[] dx = pool.backward(new Tensor(ones, y.shape())).data;
+        float[] expectedY = new float[y.size()], expectedDx = new float[x.data.length];
+        for (int plane = 0; plane < 2; plane++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++) {
+                    int first = plane * h * w + i * stride * w + j * stride, best = first;
+                    for (int di = 0; di < k; di++) {
+                        for (int dj = 0; dj < k; dj++) {
+                            int at = first + di * w + dj;
+                            if (x.data[at] > x.data[best] || Float.isNaN(x.data[at])) best = at;
+                        }
+                    }
+                    expectedY[(plane * oh + i) * ow + j] = x.data[best];
+                    expectedDx[best] += 1;
+                }
+            }
+        }
+        assertArrayEquals(expectedY, y.data, "values (NaN equal to NaN)");
+        assertArrayEquals(expectedDx, dx, "where each window's gradient went");
+    }
 }

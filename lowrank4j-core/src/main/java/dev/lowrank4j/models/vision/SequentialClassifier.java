@@ -29,7 +29,9 @@ import java.util.function.UnaryOperator;
  * initialisation, and the softmax cross-entropy loss. A subclass only lists its stages.
  */
 abstract class SequentialClassifier implements ImageClassifier {
-    private record Stage(UnaryOperator<Tensor> forward, UnaryOperator<Tensor> backward, LongSupplier activationBytes) {}
+    /** {@code parametersOnly}: backward without dx, for a stage with weights; null for the others. */
+    private record Stage(UnaryOperator<Tensor> forward, UnaryOperator<Tensor> backward, Consumer<Tensor> parametersOnly,
+                         LongSupplier activationBytes) {}
 
     /** Where a replaceable layer sits: a dense stage's own field, or a convolution's projection. */
     private record Slot(Supplier<LinearLayer> get, Consumer<LinearLayer> set) {}
@@ -64,28 +66,29 @@ abstract class SequentialClassifier implements ImageClassifier {
     // ---------------------------------------------------------------- building (subclass constructors)
 
     final void addConv(Conv2d conv) {
-        stages.add(new Stage(conv::forward, conv::backward, conv::activationBytes));
+        stages.add(new Stage(conv::forward, conv::backward, conv::backwardParametersOnly, conv::activationBytes));
         addSlot(conv.modulePath(), new Slot(conv::projection, conv::setProjection));
     }
 
     final void addDense(String modulePath, LinearLayer layer) {
         DenseSlot slot = new DenseSlot(layer);
-        stages.add(new Stage(x -> slot.layer.forward(x), dy -> slot.layer.backward(dy), () -> slot.layer.activationBytes()));
+        stages.add(new Stage(x -> slot.layer.forward(x), dy -> slot.layer.backward(dy), dy -> slot.layer.backwardParametersOnly(dy),
+                () -> slot.layer.activationBytes()));
         addSlot(modulePath, new Slot(() -> slot.layer, l -> slot.layer = l));
     }
 
     final void addRelu() {
         ReLU relu = new ReLU();
-        stages.add(new Stage(relu::forward, relu::backward, relu::activationBytes));
+        stages.add(new Stage(relu::forward, relu::backward, null, relu::activationBytes));
     }
 
     final void addMaxPool(MaxPool2d pool) {
-        stages.add(new Stage(pool::forward, pool::backward, pool::activationBytes));
+        stages.add(new Stage(pool::forward, pool::backward, null, pool::activationBytes));
     }
 
     final void addFlatten() {
         Flatten flatten = new Flatten();
-        stages.add(new Stage(flatten::forward, flatten::backward, () -> 0));
+        stages.add(new Stage(flatten::forward, flatten::backward, null, () -> 0));
     }
 
     private void addSlot(String modulePath, Slot slot) {
@@ -162,8 +165,14 @@ abstract class SequentialClassifier implements ImageClassifier {
     @Override
     public void backward(Tensor logitsGrad) {
         if (!forwardDone) throw new IllegalStateException("backward called before forward");
+        // Stages up to the first with weights see only the images, which need no gradient: that
+        // stage adds its parameter gradients and the pass ends there (LeNet5 skips conv1's
+        // input-gradient product and patch fold, the dense network fc1's 784-wide dx).
+        int first = 0;
+        while (stages.get(first).parametersOnly() == null) first++;
         Tensor g = logitsGrad;
-        for (int i = stages.size() - 1; i >= 0; i--) g = stages.get(i).backward().apply(g);
+        for (int i = stages.size() - 1; i > first; i--) g = stages.get(i).backward().apply(g);
+        stages.get(first).parametersOnly().accept(g);
     }
 
     @Override
