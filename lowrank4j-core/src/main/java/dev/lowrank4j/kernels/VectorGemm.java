@@ -34,6 +34,18 @@ public final class VectorGemm implements GemmKernel {
      */
     static final int DIRECT_MAX_COLS = Integer.getInteger("lowrank4j.gemm.directMaxCols", 9);
 
+    /**
+     * A product whose inner dimension dwarfs C (a weight gradient over many positions: LeNet5's
+     * conv1 is 20×25 over 36,864 patch rows) is cut along k into this many parts, summed in a fixed
+     * order afterwards. Cutting C instead would leave one thread idle (C is narrower than two
+     * tiles) or have both pack all of one operand. The number of parts never depends on the
+     * thread count, so neither do the results.
+     */
+    static final int SPLIT_K_PARTS = 4;
+    /** Split k only for C of at most this many elements (the partial sums are kept, 3 MiB at most). */
+    static final long SPLIT_K_MAX_C = 1L << 18;
+    private static final ThreadLocal<float[][]> SPLIT_K_PARTIALS = ThreadLocal.withInitial(() -> new float[1][0]);
+
     @Override
     public String name() {
         return "java";
@@ -52,6 +64,10 @@ public final class VectorGemm implements GemmKernel {
         long work = (long) m * n * k;
         boolean direct = work < SMALL_WORK || m < DIRECT_MAX_ROWS
                 || (n < DIRECT_MAX_COLS && !(transA && transB));
+        if (!direct && splitsK(m, n, k)) {
+            multiplySplitK(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
         int threads = threadsFor(work, direct ? (long) Math.max(m, n) * k : 0);
         Grid grid = Grid.choose(threads, m, n, direct);
         Parallel.forEach(grid.parts(), part -> {
@@ -70,6 +86,40 @@ public final class VectorGemm implements GemmKernel {
                         b, bSub, ldb, beta, c, cSub, ldc);
             }
         });
+    }
+
+    /** Whether k is long enough against both sides of C, and C small enough, to cut k instead of C. */
+    static boolean splitsK(int m, int n, int k) {
+        return k >= 4L * Math.max(m, n) && k >= SPLIT_K_PARTS * BlockedGemm.KC && (long) m * n <= SPLIT_K_MAX_C
+                && (long) m * n * k >= PARALLEL_MIN_WORK;
+    }
+
+    /** Part 0 goes into C with beta; parts 1.. into partial sums, added onto C in part order. */
+    private static void multiplySplitK(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                       float beta, float[] c, int cOff, int ldc) {
+        int size = m * n;
+        float[][] holder = SPLIT_K_PARTIALS.get();
+        if (holder[0].length < (SPLIT_K_PARTS - 1) * size) holder[0] = new float[(SPLIT_K_PARTS - 1) * size];
+        float[] partials = holder[0];
+        Parallel.forEachTask(SPLIT_K_PARTS, part -> {
+            int k0 = (int) ((long) k * part / SPLIT_K_PARTS), k1 = (int) ((long) k * (part + 1) / SPLIT_K_PARTS);
+            int aSub = transA ? aOff + k0 * lda : aOff + k0;
+            int bSub = transB ? bOff + k0 : bOff + k0 * ldb;
+            if (part == 0) {
+                BlockedGemm.multiply(transA, transB, m, n, k1 - k0, alpha, a, aSub, lda, b, bSub, ldb, beta, c, cOff, ldc);
+            } else {
+                BlockedGemm.multiply(transA, transB, m, n, k1 - k0, alpha, a, aSub, lda, b, bSub, ldb, 0f,
+                        partials, (part - 1) * size, n);
+            }
+        });
+        for (int part = 1; part < SPLIT_K_PARTS; part++) {
+            int base = (part - 1) * size;
+            for (int i = 0; i < m; i++) {
+                int co = cOff + i * ldc, po = base + i * n;
+                for (int j = 0; j < n; j++) c[co + j] += partials[po + j];
+            }
+        }
     }
 
     /** All threads from {@link #PARALLEL_MIN_WORK} multiply-adds or {@link #STREAM_PARALLEL_MIN_ELEMENTS} streamed elements, else 1. */

@@ -28,8 +28,8 @@ class VectorGemmTest {
      * Shapes that reach every path: empty, single element, tiny (direct path), few rows or
      * columns (direct, GEMV-like, also chunked and split across threads), narrow C with A read in place (with a ragged last row panel), the 12-row narrow
      * kernel (a panel of exactly one vector), odd tails of MR and of both panel widths, k crossing
-     * the kc block, m crossing the mc block, n crossing the nc panel, and problems big enough to be
-     * split across threads.
+     * the kc block, m crossing the mc block, n crossing the nc panel, problems big enough to be
+     * split across threads, and long-k products cut along k.
      */
     static final int[][] SHAPES = {
             {0, 5, 3}, {4, 0, 3}, {1, 1, 1}, {1, 1, 0}, {3, 4, 0}, {2, 3, 5},
@@ -39,6 +39,8 @@ class VectorGemmTest {
             {1500, 5, 40}, {3000, 3, 700},
             // packed A whose last B panel is one vector wide: the twelve-row kernel over two packed panels
             {50, 80, 70}, {29, 48, 33},
+            // k cut into parts (a long inner dimension under a small C), with a ragged last part
+            {20, 25, 5001}, {9, 40, 6000},
     };
 
     static Stream<Arguments> shapesAndTransposes() {
@@ -76,7 +78,7 @@ class VectorGemmTest {
     /** Splitting C among threads never changes the order in which one element is accumulated. */
     @Test
     void resultsAreBitIdenticalForAnyThreadCount() {
-        int[][] shapes = {{211, 150, 300}, {100, 120, 300}, {3000, 3, 700}, {2, 900, 1200}};
+        int[][] shapes = {{211, 150, 300}, {100, 120, 300}, {3000, 3, 700}, {2, 900, 1200}, {20, 25, 5001}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
                 Case cs = Case.random(t, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 0.5f, 0.25f);
@@ -88,6 +90,15 @@ class VectorGemmTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theLongKShapesAreTheOnesCutAlongK() {
+        org.junit.jupiter.api.Assertions.assertTrue(VectorGemm.splitsK(20, 25, 5001));
+        org.junit.jupiter.api.Assertions.assertTrue(VectorGemm.splitsK(9, 40, 6000));
+        org.junit.jupiter.api.Assertions.assertTrue(VectorGemm.splitsK(20, 25, 36864), "LeNet5's conv1 weight gradient");
+        org.junit.jupiter.api.Assertions.assertFalse(VectorGemm.splitsK(211, 150, 300));
+        org.junit.jupiter.api.Assertions.assertFalse(VectorGemm.splitsK(1024, 1024, 1024));
     }
 
     @Test
