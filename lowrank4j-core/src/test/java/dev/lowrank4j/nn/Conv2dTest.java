@@ -70,6 +70,7 @@ class Conv2dTest {
             "2, 3, 4, 6, 5, 1, 1, 0, true",     // 1x1 kernel
             "1, 1, 5, 5, 2, 5, 1, 0, false",    // kernel exactly the image: one output pixel
             "0, 2, 6, 6, 3, 3, 1, 1, true",     // empty batch
+            "1, 2, 19, 20, 3, 17, 1, 1, true",  // kernel rows wider than a 16-lane vector: copied element by element
     })
     void forwardMatchesDirectConvolution(int batch, int c, int h, int w, int out, int k, int stride, int padding,
                                          boolean bias) {
