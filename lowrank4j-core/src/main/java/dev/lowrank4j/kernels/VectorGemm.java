@@ -15,7 +15,10 @@ import java.util.Arrays;
 public final class VectorGemm implements GemmKernel {
     /** Below this many multiply-adds (m·n·k) packing costs more than it saves. */
     static final long SMALL_WORK = 32 * 1024;
-    /** Below this many multiply-adds a fork/join round trip (~10–20 µs) is not worth it. */
+    /**
+     * Below this many multiply-adds a second thread is not worth waking (tuned against a
+     * ForkJoinPool's 10–20 µs round trip; the worker team is quicker, not re-tuned).
+     */
     static final long PARALLEL_MIN_WORK = 1L << 21;
     /**
      * A product with very few rows or columns (decode: one token times a weight) is bound by

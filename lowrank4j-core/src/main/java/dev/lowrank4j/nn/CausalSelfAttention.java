@@ -26,7 +26,8 @@ import java.util.Map;
 public final class CausalSelfAttention {
     /**
      * Multiply-adds (heads · new tokens · cached positions · head_dim) below which cached attention
-     * runs its heads on the calling thread: about 10 µs of work, the cost of a fork/join round trip.
+     * runs its heads on the calling thread: about 10 µs of work, what a ForkJoinPool round trip cost when
+     * this was tuned (the worker team that replaced it wakes faster; not re-tuned).
      */
     static final long CACHED_PARALLEL_MIN_WORK = 1L << 18;
 
@@ -201,7 +202,7 @@ public final class CausalSelfAttention {
         System.arraycopy(proj("v_proj").forward(x).data, 0, cache.values, start * kvDim, n * kvDim);
         cache.advance(n);
         Tensor ctx = Tensor.zeros(n, queryDim);
-        // Below a fork/join round trip's worth of work (short contexts) the heads run on this thread.
+        // Below a thread wake-up's worth of work (short contexts) the heads run on this thread.
         long work = (long) heads * n * (start + n) * headDim;
         if (work < CACHED_PARALLEL_MIN_WORK) for (int h = 0; h < heads; h++) attendCached(q, cache, ctx.data, h, start, n);
         else Parallel.forEach(heads, h -> attendCached(q, cache, ctx.data, h, start, n));
