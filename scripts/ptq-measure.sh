@@ -2,6 +2,7 @@
 # Measures held-out perplexity of RTN / FlexRound / LRQ on a LLaMA trained here (docs/QUANTIZE.md).
 # usage: scripts/ptq-measure.sh BASE_MODEL_DIR TRAIN_TEXT HELDOUT_TEXT OUT_DIR [ITERS] [LAUNCHER]
 # Runs one job at a time under nice; every quantized folder and a results.tsv land in OUT_DIR.
+# CALIBS="8 32 128" chooses the calibration sizes of FlexRound and LRQ (default "8 32").
 set -euo pipefail
 base=$1 train=$2 heldout=$3 out=$4 iters=${5:-100} l4j=${6:-./lowrank4j}
 mkdir -p "$out"
@@ -17,11 +18,12 @@ row() { # method scheme calib dir seconds
 . "$(dirname "$0")/progress.sh"
 # The jobs not done yet (a folder that exists is a finished job), so the count and ETA are of this run.
 jobs=()
+first_calib=$(set -- ${CALIBS:-8 32}; echo "$1") # RTN runs once; its W8A8 ranges use the first size
 for scheme in "4 16" "3 16" "4 8" "8 8"; do
   set -- $scheme; name="W$1A$2"
   for method in rtn flexround lrq; do
-    for calib in 8 32; do
-      [ "$method" = rtn ] && [ "$calib" = 32 ] && continue
+    for calib in ${CALIBS:-8 32}; do
+      [ "$method" = rtn ] && [ "$calib" != "$first_calib" ] && continue
       [ -d "$out/$method-$name-c$calib" ] || jobs+=("$method $1 $2 $calib")
     done
   done

@@ -59,6 +59,36 @@ public final class CodeLanes {
         return lanes.lanewise(VectorOperators.LSHR, NIBBLE_SHIFTS).and(0xF);
     }
 
+    /**
+     * LANES codes of {@code w} bits (2..7) from the loaded bytes, read as a most-significant-bit-first
+     * stream starting at the first loaded byte ({@link dev.lowrank4j.quant.intq.CodeStream}): lane j
+     * takes the 16-bit window of bytes k, k+1 with k = ⌊w·j / 8⌋ and shifts its code down. Uses the
+     * first w·LANES/8 + 1 loaded bytes.
+     */
+    public static IntVector bitCodes(ByteVector bytes, int w) {
+        BitLayout l = BIT_LAYOUTS[w];
+        IntVector high = unsignedBytes(bytes.rearrange(l.high()));
+        IntVector low = unsignedBytes(bytes.rearrange(l.low()));
+        return high.lanewise(VectorOperators.LSHL, 8).or(low).lanewise(VectorOperators.LSHR, l.shifts()).and((1 << w) - 1);
+    }
+
+    /** Per code width: which byte holds the high and the low half of each lane's window, and the shift. */
+    private record BitLayout(VectorShuffle<Byte> high, VectorShuffle<Byte> low, IntVector shifts) {
+        static BitLayout of(int w) {
+            int[] shift = new int[LANES];
+            for (int j = 0; j < LANES; j++) shift[j] = 16 - w - (w * j & 7);
+            return new BitLayout(VectorShuffle.fromOp(BYTES, j -> (w * j) >> 3),
+                    VectorShuffle.fromOp(BYTES, j -> ((w * j) >> 3) + 1),
+                    IntVector.fromArray(INTS, shift, 0));
+        }
+    }
+
+    private static final BitLayout[] BIT_LAYOUTS = new BitLayout[8];
+
+    static {
+        for (int w = 2; w < 8; w++) BIT_LAYOUTS[w] = BitLayout.of(w);
+    }
+
     /** The loaded bytes as unsigned values 0..255. */
     public static IntVector unsignedBytes(ByteVector bytes) {
         return ((IntVector) bytes.convertShape(VectorOperators.B2I, INTS, 0)).and(0xFF);

@@ -34,6 +34,9 @@ class QuantizedGemmTest {
         NF4_BS32_DOUBLE((x, s) -> Nf4Tensor.quantize(x, s, new Nf4Options(32, true))),
         INT4_GROUP32((x, s) -> IntTensor.quantize(x, s, new IntOptions(4, 32, false))),
         INT4_ROW((x, s) -> IntTensor.quantize(x, s, new IntOptions(4, IntOptions.WHOLE_ROW, false))), // PTQ's layout
+        INT3_ROW((x, s) -> IntTensor.quantize(x, s, new IntOptions(3, IntOptions.WHOLE_ROW, false))), // W3 PTQ: 8 codes in 3 bytes
+        INT2_GROUP32((x, s) -> IntTensor.quantize(x, s, new IntOptions(2, 32, false))),
+        INT6_ROW((x, s) -> IntTensor.quantize(x, s, new IntOptions(6, IntOptions.WHOLE_ROW, true))),
         INT8_ROW((x, s) -> IntTensor.quantize(x, s, new IntOptions(8, IntOptions.WHOLE_ROW, true)));
 
         final BiFunction<float[], int[], QuantizedTensor> quantize;

@@ -6,7 +6,9 @@ import dev.lowrank4j.Lowrank4jException;
  * Affine integer quantization with one scale (and zero point) per group of consecutive values in
  * a row: x ≈ scale·(q − zero).
  *
- * @param bits      4 (two codes per byte, first element in the high nibble, as NF4) or 8
+ * @param bits      2 to 8: the codes' range and their width in storage ({@link CodeStream}: 8 is one
+ *                  code per byte, 4 two per byte with the first in the high nibble as NF4, 3 eight
+ *                  codes per three bytes)
  * @param groupSize values per group along a row, or {@link #WHOLE_ROW} for one group per row
  *                  (per-output-channel quantization of a weight [out, in]); a row whose length is
  *                  not a multiple ends with a shorter group
@@ -19,16 +21,16 @@ public record IntOptions(int bits, int groupSize, boolean symmetric) {
     public static final int WHOLE_ROW = 0;
 
     public IntOptions {
-        if (bits != 4 && bits != 8) throw new Lowrank4jException("integer quantization needs 4 or 8 bits, got " + bits);
+        if (bits < 2 || bits > 8) throw new Lowrank4jException("integer quantization needs 2 to 8 bits, got " + bits);
         if (groupSize < 0) throw new Lowrank4jException("group size must be positive (or 0 for a whole row), got " + groupSize);
     }
 
-    /** Largest code: 15 or 255. */
+    /** Largest code: 2^bits − 1. */
     int maxCode() {
         return (1 << bits) - 1;
     }
 
-    /** The fixed zero point of the symmetric scheme: 8 or 128. */
+    /** The fixed zero point of the symmetric scheme: 2^(bits−1). */
     int symmetricZero() {
         return 1 << (bits - 1);
     }

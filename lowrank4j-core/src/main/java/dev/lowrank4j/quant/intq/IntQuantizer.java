@@ -15,7 +15,7 @@ final class IntQuantizer {
         int g = o.groupLength(cols), groupsPerRow = (int) (((long) cols + g - 1) / g);
         float[] scales = new float[rows * groupsPerRow];
         byte[] zeros = o.symmetric() ? null : new byte[scales.length];
-        byte[] codes = new byte[o.bits() == 8 ? x.length : (x.length + 1) / 2];
+        byte[] codes = new byte[CodeStream.arrayBytesFor(x.length, o.bits())];
         int maxCode = o.maxCode();
         for (int r = 0; r < rows; r++) {
             for (int k = 0; k < groupsPerRow; k++) {
@@ -44,16 +44,10 @@ final class IntQuantizer {
                     hi = maxCode;
                 }
                 scales[group] = scale;
-                for (int i = start; i < end; i++) put(codes, i, clamp((int) Math.rint(x[i] / scale) + zero, lo, hi), o.bits());
+                for (int i = start; i < end; i++) CodeStream.put(codes, i, o.bits(), clamp((int) Math.rint(x[i] / scale) + zero, lo, hi));
             }
         }
         return new IntTensor(shape, o, codes, scales, zeros);
-    }
-
-    /** Stores code q of element i; 4-bit codes go high nibble first (an odd count's pad stays 0). */
-    private static void put(byte[] codes, int i, int q, int bits) {
-        if (bits == 8) codes[i] = (byte) q;
-        else codes[i >> 1] |= (byte) ((i & 1) == 0 ? q << 4 : q);
     }
 
     private static int clamp(int v, int lo, int hi) {

@@ -15,8 +15,9 @@ import jdk.incubator.vector.VectorOperators;
  * A tensor in affine INT4 or INT8 (see {@link IntOptions}), seen as a matrix [rows, cols]: group g
  * of row r covers columns g·G .. (g+1)·G, with scale {@code scales[r·groupsPerRow + g]} and zero
  * point {@code zeros[...]} (unsigned), and value (r, c) dequantizes to {@code scale·(q − zero)} in
- * float32. Codes are unsigned and stored row-major over the whole tensor (INT4: two per byte,
- * the first element in the high nibble; an odd count pads with 0, never read).
+ * float32. Codes are unsigned, {@code bits} wide, and stored row-major over the whole tensor as
+ * one {@link CodeStream} (INT8: a byte each; INT4: two per byte, the first element in the high
+ * nibble; INT3: eight per three bytes); the last byte's unused bits are 0, never read.
  *
  * <p>Create with {@link #quantize}; the arrays passed to the constructor are held, not copied.
  */
@@ -33,7 +34,7 @@ public final class IntTensor implements QuantizedTensor {
     private final byte[] zeros;
 
     /**
-     * @param codes  numel bytes (8 bits) or (numel + 1) / 2 (4 bits)
+     * @param codes  {@link CodeStream#bytesFor} numel codes of the options' bits
      * @param scales one per group
      * @param zeros  one unsigned zero point per group; null for the symmetric scheme's fixed zero
      */
@@ -45,8 +46,7 @@ public final class IntTensor implements QuantizedTensor {
         this.options = options;
         this.groupLength = options.groupLength(cols);
         this.groupsPerRow = (int) (((long) cols + groupLength - 1) / groupLength);
-        int expectedCodes = options.bits() == 8 ? numel : (int) (((long) numel + 1) / 2);
-        if (codes.length != expectedCodes || scales.length != (long) rows * groupsPerRow
+        if (codes.length != CodeStream.bytesFor(numel, options.bits()) || scales.length != (long) rows * groupsPerRow
                 || (zeros == null) != options.symmetric() || zeros != null && zeros.length != scales.length) {
             throw new IllegalArgumentException("inconsistent INT" + options.bits() + " tensor " + Arrays.toString(shape)
                     + ": " + codes.length + " code bytes, " + scales.length + " scales, "
@@ -121,9 +121,12 @@ public final class IntTensor implements QuantizedTensor {
 
     /** The unsigned code of element i (row-major). */
     public int code(int i) {
-        if (options.bits() == 8) return codes[i] & 0xFF;
-        int b = codes[i >> 1];
-        return (i & 1) == 0 ? (b >> 4) & 0xF : b & 0xF;
+        return CodeStream.get(codes, i, options.bits());
+    }
+
+    /** The packed codes as stored (held, not copied: do not modify). */
+    public byte[] packedCodes() {
+        return codes;
     }
 
     @Override
@@ -160,11 +163,12 @@ public final class IntTensor implements QuantizedTensor {
             int zero = zero(row, col);
             int f = row * cols + col, fEnd = f + (groupEnd - col);
             if (vector) {
-                if (options.bits() == 4 && (f & 1) != 0 && f < fEnd) dst[d++] = scale * (code(f++) - zero);
+                // Scalar up to the first code that starts on a byte, then whole vectors.
+                for (int align = CodeStream.byteAlignedEvery(options.bits()); f % align != 0 && f < fEnd; f++) {
+                    dst[d++] = scale * (code(f) - zero);
+                }
                 for (; f + CodeLanes.LANES <= fEnd && vectorLoadFits(f); f += CodeLanes.LANES, d += CodeLanes.LANES) {
-                    IntVector q = options.bits() == 8 ? CodeLanes.unsignedBytes(CodeLanes.load(codes, f))
-                            : CodeLanes.nibbles(CodeLanes.load(codes, f >> 1), false);
-                    ((FloatVector) q.sub(zero).convert(VectorOperators.I2F, 0)).mul(scale).intoArray(dst, d);
+                    ((FloatVector) decode(f).sub(zero).convert(VectorOperators.I2F, 0)).mul(scale).intoArray(dst, d);
                 }
             }
             for (; f < fEnd; f++) dst[d++] = scale * (code(f) - zero);
@@ -176,15 +180,18 @@ public final class IntTensor implements QuantizedTensor {
      * The row's dot product with x, decoded in registers: the same values as {@link #unpack}
      * (scale·(code − zero)) multiplied in the order of unpacking the row and calling the float dot
      * product (two accumulators over steps of 2·LANES, summed, then the scalar tail), so the same
-     * bits as that default, only without storing the row. Steps must not straddle groups, and
-     * 4-bit rows must start on a byte; other layouts take the default.
+     * bits as that default, only without storing the row. Steps must not straddle groups, rows
+     * must start on a byte, and the row's last step must load inside the array; other layouts
+     * take the default.
      */
     @Override
     public float dotRow(int row, float[] x, int xOff, float[] scratch) {
         if (row < 0 || row >= rows) throw new IndexOutOfBoundsException("row " + row + " of " + rows);
         int step = 2 * CodeLanes.LANES, start = row * cols, end = start + cols;
         boolean fits = groupsPerRow == 1 || groupLength % step == 0;
-        if (!CodeLanes.AVAILABLE || !fits || (options.bits() == 4 && (start & 1) != 0)) {
+        int lastStep = start + (cols / step - 1) * step;
+        boolean loadsFit = cols < step || vectorLoadFits(options.bits() == 4 ? lastStep : lastStep + CodeLanes.LANES);
+        if (!CodeLanes.AVAILABLE || !fits || start % CodeStream.byteAlignedEvery(options.bits()) != 0 || !loadsFit) {
             return QuantizedTensor.super.dotRow(row, x, xOff, scratch);
         }
         int shift = xOff - start;
@@ -199,13 +206,13 @@ public final class IntTensor implements QuantizedTensor {
                 zero = zeros == null ? options.symmetricZero() : zeros[gi] & 0xFF;
             }
             IntVector q0, q1;
-            if (options.bits() == 8) {
-                q0 = CodeLanes.unsignedBytes(CodeLanes.load(codes, f));
-                q1 = CodeLanes.unsignedBytes(CodeLanes.load(codes, f + CodeLanes.LANES));
-            } else {
+            if (options.bits() == 4) { // one load holds both halves
                 var bytes = CodeLanes.load(codes, f >> 1);
                 q0 = CodeLanes.nibbles(bytes, false);
                 q1 = CodeLanes.nibbles(bytes, true);
+            } else {
+                q0 = decode(f);
+                q1 = decode(f + CodeLanes.LANES);
             }
             FloatVector w0 = ((FloatVector) q0.sub(zero).convert(VectorOperators.I2F, 0)).mul(scale);
             FloatVector w1 = ((FloatVector) q1.sub(zero).convert(VectorOperators.I2F, 0)).mul(scale);
@@ -220,9 +227,20 @@ public final class IntTensor implements QuantizedTensor {
         return sum;
     }
 
+    /** The LANES codes from element f on, which starts on a byte and whose load fits. */
+    private IntVector decode(int f) {
+        int w = options.bits();
+        var bytes = CodeLanes.load(codes, CodeStream.byteOf(f, w));
+        return switch (w) {
+            case 8 -> CodeLanes.unsignedBytes(bytes);
+            case 4 -> CodeLanes.nibbles(bytes, false);
+            default -> CodeLanes.bitCodes(bytes, w);
+        };
+    }
+
     /** A vector step loads LANES bytes from the byte of its first code. */
     private boolean vectorLoadFits(int f) {
-        return (options.bits() == 8 ? f : f >> 1) + CodeLanes.LANES <= codes.length;
+        return CodeStream.byteOf(f, options.bits()) + CodeLanes.LANES <= codes.length;
     }
 
     @Override

@@ -16,10 +16,16 @@ import java.util.Map;
  * tensors were written with, the quantized modules, and how they were obtained (kept for the
  * record; loading reads only the scheme and the modules).
  */
-public record QuantizationConfig(String method, QuantScheme scheme, List<String> modules, Map<String, Object> provenance) {
+public record QuantizationConfig(String method, QuantScheme scheme, List<String> modules, Map<String, Object> provenance,
+                                 int storageBits) {
     public static final String FILE = "quantization_config.json";
     public static final String FORMAT = "lowrank4j-ptq";
     public static final int VERSION = 1;
+
+    /** A config for codes packed at their own width, as {@code quantize} writes them. */
+    public QuantizationConfig(String method, QuantScheme scheme, List<String> modules, Map<String, Object> provenance) {
+        this(method, scheme, modules, provenance, IntPacking.storageBits(scheme.weightBits()));
+    }
 
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -28,7 +34,7 @@ public record QuantizationConfig(String method, QuantScheme scheme, List<String>
         m.put("quant_method", method);
         m.put("scheme", scheme.name());
         m.put("weight_bits", scheme.weightBits());
-        m.put("weight_storage_bits", IntPacking.storageBits(scheme.weightBits()));
+        m.put("weight_storage_bits", storageBits);
         m.put("weight_granularity", "per_output_channel");
         m.put("weight_symmetric", false);
         m.put("activation_bits", scheme.activationBits());
@@ -55,14 +61,16 @@ public record QuantizationConfig(String method, QuantScheme scheme, List<String>
                 throw new Lowrank4jException(where + ": scheme " + j.path("scheme").asText() + " does not match weight_bits "
                         + wb + " and activation_bits " + ab);
             }
-            if (j.has("weight_storage_bits") && j.get("weight_storage_bits").asInt() != IntPacking.storageBits(wb)) {
+            // Folders written before true b-bit packing hold 3-bit codes in nibbles; they still load.
+            int storage = j.has("weight_storage_bits") ? j.get("weight_storage_bits").asInt() : wb <= 4 ? 4 : 8;
+            if (!IntPacking.readableStorage(wb, storage)) {
                 throw new Lowrank4jException(where + ": weight_storage_bits " + j.get("weight_storage_bits")
                         + " does not fit weight_bits " + wb);
             }
             List<String> modules = new ArrayList<>();
             for (JsonNode n : need(j, "modules", where)) modules.add(n.asText());
             if (modules.isEmpty()) throw new Lowrank4jException(where + ": no quantized modules listed");
-            return new QuantizationConfig(j.path("quant_method").asText("unknown"), scheme, modules, Map.of());
+            return new QuantizationConfig(j.path("quant_method").asText("unknown"), scheme, modules, Map.of(), storage);
         } catch (Lowrank4jException e) {
             throw e;
         } catch (RuntimeException e) {

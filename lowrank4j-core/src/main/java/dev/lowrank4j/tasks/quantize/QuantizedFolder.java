@@ -14,9 +14,9 @@ import dev.lowrank4j.quant.PackedWeights;
 import dev.lowrank4j.quant.act.ActivationMode;
 import dev.lowrank4j.quant.act.ActivationQuantizedLinear;
 import dev.lowrank4j.quant.act.ActivationSchemes;
+import dev.lowrank4j.quant.intq.CodeStream;
 import dev.lowrank4j.quant.intq.IntOptions;
 import dev.lowrank4j.quant.intq.IntTensor;
-import dev.lowrank4j.quant.ptq.IntPacking;
 import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.util.AtomicFiles;
 import dev.lowrank4j.util.CrashPoints;
@@ -70,6 +70,9 @@ public final class QuantizedFolder {
             for (String m : config.modules()) {
                 LinearLayer layer = host.linears().get(m);
                 IntTensor t = packed(m, layer);
+                if (t.options().bits() != config.storageBits()) {
+                    throw new IllegalStateException(m + " holds " + t.options().bits() + "-bit codes, the config says " + config.storageBits());
+                }
                 putCodes(w, m, t);
                 if (config.scheme().activation() == ActivationMode.PER_TENSOR_STATIC) {
                     ActivationQuantizedLinear a = (ActivationQuantizedLinear) layer;
@@ -112,13 +115,8 @@ public final class QuantizedFolder {
     }
 
     private static void putCodes(SafeTensorsWriter w, String m, IntTensor t) {
-        int n = t.numel(), rows = t.rows();
-        boolean nibbles = t.options().bits() == 4;
-        byte[] codes = new byte[nibbles ? (n + 1) / 2 : n];
-        for (int i = 0; i < n; i++) {
-            if (nibbles) codes[i >> 1] |= (byte) ((i & 1) == 0 ? t.code(i) << 4 : t.code(i));
-            else codes[i] = (byte) t.code(i);
-        }
+        int rows = t.rows();
+        byte[] codes = t.packedCodes(); // already the file's layout: one CodeStream, row-major
         float[] scales = new float[rows];
         byte[] zeros = new byte[rows];
         for (int r = 0; r < rows; r++) {
@@ -142,7 +140,7 @@ public final class QuantizedFolder {
         Path cfgFile = dir.resolve(QuantizationConfig.FILE);
         QuantizationConfig cfg = QuantizationConfig.fromJson(Json.readObjectFile(cfgFile), cfgFile.toString());
         String where = dir + ": " + QuantizationConfig.FILE + " does not match " + HfCheckpoint.WEIGHTS_FILE;
-        int bits = cfg.scheme().weightBits(), storage = IntPacking.storageBits(bits);
+        int bits = cfg.scheme().weightBits(), storage = cfg.storageBits();
         Map<String, IntTensor> packed = new LinkedHashMap<>();
         Map<String, float[]> grids = new LinkedHashMap<>();
         Map<String, Tensor> floats = new LinkedHashMap<>();
@@ -152,7 +150,7 @@ public final class QuantizedFolder {
                 int[] shape = shapes.get(m);
                 if (shape == null) throw new Lowrank4jException(where + ": the model has no quantizable linear '" + m + "'");
                 int out = shape[0], in = shape[1];
-                long n = (long) out * in, expected = storage == 4 ? (n + 1) / 2 : n;
+                long n = (long) out * in, expected = CodeStream.bytesFor(n, storage);
                 byte[] codes = bytes(f, m + QuantizedTensors.CODES, expected, where, used);
                 byte[] zeros = bytes(f, m + QuantizedTensors.ZERO, out, where, used);
                 float[] scales = floats(f, m + QuantizedTensors.SCALE, out, where, used);

@@ -23,7 +23,7 @@ class IntTensorTest {
         int[][] shapes = {{1}, {1, 1}, {7, 45}, {3, 70}, {5, 13}, {0, 5}, {2, 0}, {33, 129}, {4, 1000}, {2, 3, 11}};
         Stream.Builder<Arguments> out = Stream.builder();
         for (int[] s : shapes) {
-            for (int bits : new int[] {4, 8}) {
+            for (int bits : new int[] {2, 3, 4, 7, 8}) {
                 for (int group : new int[] {16, 100, IntOptions.WHOLE_ROW}) {
                     out.add(Arguments.of(s, new IntOptions(bits, group, true)));
                     out.add(Arguments.of(s, new IntOptions(bits, group, false)));
@@ -113,7 +113,8 @@ class IntTensorTest {
         Lowrank4jException e = assertThrows(Lowrank4jException.class,
                 () -> IntTensor.quantize("w", new Tensor(x, 1, 2), new IntOptions(4, 64, false)));
         assertTrue(e.getMessage().contains("element 1"), e.getMessage());
-        assertThrows(Lowrank4jException.class, () -> new IntOptions(3, 64, true));
+        assertThrows(Lowrank4jException.class, () -> new IntOptions(9, 64, true));
+        assertThrows(Lowrank4jException.class, () -> new IntOptions(1, 64, true));
         assertThrows(Lowrank4jException.class, () -> new IntOptions(8, -1, true));
     }
 

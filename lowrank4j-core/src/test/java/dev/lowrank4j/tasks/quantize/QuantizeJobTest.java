@@ -86,6 +86,49 @@ class QuantizeJobTest {
     }
 
     @Test
+    void threeBitWeightsTakeThreeBitsAndFoldersWithNibbleCodesStillLoad() throws IOException {
+        Path out = tmp.resolve("w3");
+        QuantizeJob.run(options(PtqMethod.RTN, 3, 16, 0, null, out), null);
+        assertTrue(Files.readString(out.resolve(QuantizationConfig.FILE)).contains("\"weight_storage_bits\" : 3"));
+        int[] ids = {72, 101, 108, 108, 111};
+        float[] packed3 = ((LlamaTarget) ModelLoading.load(out.toString()).target()).model().forward(ids, 1, ids.length).data.clone();
+
+        // The layout of format version 1 before true 3-bit packing: the same codes, one per nibble.
+        Path legacy = Files.createDirectories(tmp.resolve("w3-nibbles"));
+        var w = new dev.lowrank4j.io.SafeTensorsWriter();
+        try (var f = dev.lowrank4j.io.SafeTensors.open(out.resolve(HfCheckpoint.WEIGHTS_FILE))) {
+            for (var e : f.entries()) {
+                if (e.dtype() == dev.lowrank4j.io.SafeTensorsDtype.F32) {
+                    w.putFloat(e.name(), f.readFloat(e.name()));
+                } else if (e.name().endsWith(".weight")) {
+                    String m = e.name().substring(0, e.name().length() - ".weight".length());
+                    int[] shape = ((Linear) ModelLoadingTestAccess.floatModel(tmp.resolve("fp")).linears().get(m)).weight().value().shape();
+                    int n = shape[0] * shape[1];
+                    byte[] three = f.readBytes(e.name()), four = new byte[(n + 1) / 2];
+                    assertEquals((n * 3 + 7) / 8, three.length, m);
+                    for (int i = 0; i < n; i++) {
+                        dev.lowrank4j.quant.intq.CodeStream.put(four, i, 4, dev.lowrank4j.quant.intq.CodeStream.get(three, i, 3));
+                    }
+                    w.putBytes(e.name(), four, four.length);
+                } else {
+                    byte[] b = f.readBytes(e.name());
+                    w.putBytes(e.name(), b, b.length);
+                }
+            }
+        }
+        w.write(legacy.resolve(HfCheckpoint.WEIGHTS_FILE));
+        Files.copy(out.resolve(HfCheckpoint.CONFIG_FILE), legacy.resolve(HfCheckpoint.CONFIG_FILE));
+        Files.writeString(legacy.resolve(QuantizationConfig.FILE), Files.readString(out.resolve(QuantizationConfig.FILE))
+                .replace("\"weight_storage_bits\" : 3", "\"weight_storage_bits\" : 4"));
+        float[] nibbles = ((LlamaTarget) ModelLoading.load(legacy.toString()).target()).model().forward(ids, 1, ids.length).data;
+        org.junit.jupiter.api.Assertions.assertArrayEquals(packed3, nibbles);
+
+        Files.writeString(legacy.resolve(QuantizationConfig.FILE), Files.readString(out.resolve(QuantizationConfig.FILE))
+                .replace("\"weight_storage_bits\" : 3", "\"weight_storage_bits\" : 5"));
+        assertMessage("weight_storage_bits 5 does not fit weight_bits 3", () -> ModelLoading.load(legacy.toString()));
+    }
+
+    @Test
     void forwardRunsAQuantizedFolder() {
         Path out = tmp.resolve("q");
         QuantizeJob.run(options(PtqMethod.RTN, 3, 16, 0, null, out), null);
