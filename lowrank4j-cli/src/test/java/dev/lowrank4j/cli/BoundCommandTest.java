@@ -123,6 +123,37 @@ class BoundCommandTest {
                 "cannot shrink 8x8 images to 9x9");
     }
 
+    /** --seeds trains each configuration once per seed; Spearman ranks every defined run, the spread is per configuration. */
+    @Test
+    void seedsTrainEveryConfigurationOncePerSeedAndSummariseTheSpread(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("seeds");
+        CliRun r = run("bound-sweep", "--data", DIGITS.toString(), "--resize", "4", "--square", "--penalties", "0,0.1", "--epochs", "2",
+                "--seeds", "1,2", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode sweep = Json.readObjectFile(out.resolve("sweep.json"));
+        List<String> names = new java.util.ArrayList<>();
+        int definedFrobenius = 0;
+        for (JsonNode run : sweep.get("runs")) {
+            names.add(run.get("name").asText());
+            if (run.get("log10_bounds").get("frobenius").isNumber()) definedFrobenius++;
+        }
+        assertEquals(List.of("s4-w16-p0.0-seed1", "s4-w16-p0.0-seed2", "s4-w16-p0.1-seed1", "s4-w16-p0.1-seed2"), names);
+        assertEquals(definedFrobenius, sweep.get("spearman").get("frobenius").get("runs").asInt(), "every defined run is ranked");
+        JsonNode seed1 = sweep.get("runs").get(0), seed2 = sweep.get("runs").get(1);
+        assertTrue(seed1.get("train_loss").asDouble() != seed2.get("train_loss").asDouble(), "the seed reaches the training");
+        JsonNode spread = sweep.get("across_seeds");
+        assertEquals(2, spread.size());
+        assertEquals("s4-w16-p0.0", spread.get(0).get("configuration").asText());
+        assertEquals(2, spread.get(0).get("seeds").asInt());
+        double a = seed1.get("accuracy_gap").asDouble(), b = seed2.get("accuracy_gap").asDouble();
+        assertEquals((a + b) / 2, spread.get(0).get("accuracy_gap_mean").asDouble(), 1e-12);
+        assertEquals(Math.abs(a - b) / Math.sqrt(2), spread.get(0).get("accuracy_gap_sd").asDouble(), 1e-12);
+        assertTrue(Files.readString(out.resolve("sweep.md")).contains("| s4-w16-p0.1 | 2 |"));
+        assertTrue(Files.isDirectory(out.resolve("s4-w16-p0.1-seed2")), "one model folder per run");
+        assertOneLineError(run("bound-sweep", "--data", DIGITS.toString(), "--seeds", "3,3", "--out", tmp.resolve("c").toString()),
+                "the seeds repeat");
+    }
+
     /** The bound records `--log-bounds` wrote into the run's metrics.jsonl. */
     private static List<String> boundRecords(Path run) throws java.io.IOException {
         return Files.readAllLines(run.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"log10_koopman\"")).toList();
