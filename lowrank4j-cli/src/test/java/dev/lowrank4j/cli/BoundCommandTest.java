@@ -154,6 +154,30 @@ class BoundCommandTest {
                 "the seeds repeat");
     }
 
+    /** A tiny pretrain run on a repetitive text: next-token margins on the text's windows fill the data-dependent bounds. */
+    @Test
+    void llamaRunWithTextDataGetsNextTokenMarginsAndBounds(@TempDir Path tmp) throws Exception {
+        Path text = tmp.resolve("text.txt");
+        Files.writeString(text, "the cat sat on the mat. ".repeat(40)); // 960 bytes = 30 windows of 32 byte tokens
+        Path lm = tmp.resolve("lm");
+        CliRun t = run("pretrain", "--preset", "debug", "--steps", "40", "--lr", "1e-2", "--corpus", text.toString(), "--out", lm.toString());
+        assertEquals(0, t.code(), t.err());
+        CliRun r = run("bound", "--model", lm.toString(), "--data", text.toString(), "--seq", "32", "--margin-quantile", "0.5", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = Json.parseObject(r.out().getBytes(StandardCharsets.UTF_8), "bound output");
+        assertFalse(o.get("feed_forward_chain").asBoolean());
+        assertTrue(o.has("caveat"));
+        assertEquals(30 * 31, o.get("data").get("n").asInt());
+        assertTrue(o.get("data").get("margin").asDouble() > 0, "40 steps learn the repeated sentence: " + o.get("data"));
+        assertTrue(o.get("data").get("max_input_norm").asDouble() > 0);
+        assertTrue(o.get("totals").get("frobenius").get("log10_bound").isNumber(), o.get("totals").toString());
+        assertOneLineError(run("bound", "--model", lm.toString(), "--data", tmp.resolve("missing.txt").toString()), "not found");
+        Path shortText = tmp.resolve("short.txt");
+        Files.writeString(shortText, "too short");
+        assertOneLineError(run("bound", "--model", lm.toString(), "--data", shortText.toString(), "--seq", "32"), "fewer than one window");
+        assertOneLineError(run("bound", "--model", lm.toString(), "--data", text.toString(), "--split", "test"), "--split picks an image split");
+    }
+
     /** The bound records `--log-bounds` wrote into the run's metrics.jsonl. */
     private static List<String> boundRecords(Path run) throws java.io.IOException {
         return Files.readAllLines(run.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"log10_koopman\"")).toList();
