@@ -4,21 +4,26 @@ import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.bounds.BoundReport;
 import dev.lowrank4j.bounds.Bounds;
 import dev.lowrank4j.bounds.CheckpointLayers;
-import dev.lowrank4j.bounds.ClassifierFolder;
 import dev.lowrank4j.bounds.DataStats;
 import dev.lowrank4j.bounds.KoopmanOptions;
 import dev.lowrank4j.bounds.MarginStats;
 import dev.lowrank4j.bounds.MatrixLayers;
 import dev.lowrank4j.bounds.SyntheticNetworks;
+import dev.lowrank4j.bounds.TokenMarginStats;
+import dev.lowrank4j.data.Corpus;
 import dev.lowrank4j.data.images.ImageDataset;
 import dev.lowrank4j.data.images.ImageSplit;
 import dev.lowrank4j.data.images.VisionDatasets;
 import dev.lowrank4j.models.vision.ImageClassifier;
+import dev.lowrank4j.tasks.quantize.LlamaTarget;
+import dev.lowrank4j.tasks.quantize.ModelLoading;
+import dev.lowrank4j.tasks.quantize.TextWindows;
 import dev.lowrank4j.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "bound", mixinStandardHelpOptions = true, sortOptions = false,
@@ -31,6 +36,7 @@ import java.util.concurrent.Callable;
                 "  lowrank4j bound --model runs/pretrain-full        # a LLaMA run: per-layer spectra",
                 "  lowrank4j bound --model runs/dlrt-mlp --data mnist --split test   # a DLRT run (or its model/, a checkpoint)",
                 "  lowrank4j bound --model minilm --json             # the pretrained MiniLM",
+                "  lowrank4j bound --model runs/pretrain-full --data held-out.txt   # next-token margins on the text's windows",
                 "",
                 "Bounds (keys of the JSON 'totals'): koopman (Hashimoto et al. 2024), frobenius and path (Neyshabur et al.",
                 "2015), golowich (Golowich et al. 2018), spectral (Bartlett et al. 2017), pacbayes (Neyshabur et al. 2018).",
@@ -49,11 +55,13 @@ final class BoundCommand implements Callable<Integer> {
     Integer depth;
     @Option(names = "--seed", description = "Seed of the synthetic network (default: 42).")
     Long seed;
-    @Option(names = "--data", description = "Image data for margins and input norms (image classifiers only): mnist,"
-            + " fashion-mnist, or a folder with the four IDX files.")
+    @Option(names = "--data", description = "Data for margins and input norms: for an image classifier mnist,"
+            + " fashion-mnist, or a folder with the four IDX files; for a LLaMA a text file (next-token margins).")
     String data;
-    @Option(names = "--split", description = "With --data: train or test (default: train).")
+    @Option(names = "--split", description = "With image --data: train or test (default: train).")
     String split;
+    @Option(names = "--seq", description = "With text --data: tokens per window (default: min(128, the model's context)).")
+    Integer seq;
     @Option(names = "--margin-quantile", description = "With --data: the margin gamma is this quantile of the"
             + " margins on the split (default: 0.1).")
     Double marginQuantile;
@@ -80,10 +88,9 @@ final class BoundCommand implements Callable<Integer> {
         if (synthetic == null && (width != null || depth != null || seed != null)) {
             throw new Lowrank4jException("--width, --depth and --seed do nothing with --model (they shape --synthetic networks)");
         }
-        if (data == null && (split != null || marginQuantile != null)) {
-            throw new Lowrank4jException("--split and --margin-quantile do nothing without --data");
+        if (data == null && (split != null || marginQuantile != null || seq != null)) {
+            throw new Lowrank4jException("--split, --seq and --margin-quantile do nothing without --data");
         }
-        if (split == null) split = "train";
         if (marginQuantile == null) marginQuantile = 0.1;
         PhaseProgress progress = PhaseProgress.beside(json);
         MatrixLayers net;
@@ -93,11 +100,11 @@ final class BoundCommand implements Callable<Integer> {
             net = SyntheticNetworks.draw(synthetic, width == null ? 64 : width, depth == null ? 4 : depth, seed == null ? 42 : seed);
         } else {
             net = progress.during("loading " + model, () -> CheckpointLayers.load(model));
-            if (data != null) stats = progress.during("margins on " + data + " (" + split + ")", () -> dataStats(Path.of(model), data));
+            if (data != null) stats = dataStats(progress);
         }
         BoundReport report = Bounds.compute(net, stats, koopman, progress);
         if (stats != null && !stats.hasPositiveMargin()) {
-            System.err.println("warning: the margin at quantile " + marginQuantile + " is " + stats.margin()
+            System.err.println("warning: the margin at quantile " + stats.marginQuantile() + " is " + stats.margin()
                     + " (not positive): the margin bounds are not computed; raise --margin-quantile");
         }
         if (out != null) Json.writeAtomically(out, report.toJson());
@@ -105,20 +112,38 @@ final class BoundCommand implements Callable<Integer> {
         return 0;
     }
 
-    private DataStats dataStats(Path dir, String spec) {
-        ImageClassifier classifier = CheckpointLayers.imageClassifier(dir).orElseThrow(() -> new Lowrank4jException(
-                "--data needs an image classifier (a folder with config.json model_type " + ClassifierFolder.MODEL_TYPE
-                        + ", or a DLRT model, checkpoint or run folder); margins of language models are not implemented"));
-        ImageSplit s = VisionDatasets.load(spec);
-        ImageDataset part = switch (split) {
+    /** Margins and input norms: of an image classifier on an image split, else of a LLaMA on a text. */
+    private DataStats dataStats(PhaseProgress progress) {
+        double quantile = marginQuantile;
+        Optional<ImageClassifier> classifier = CheckpointLayers.imageClassifier(Path.of(model));
+        if (classifier.isPresent()) {
+            if (seq != null) throw new Lowrank4jException("--seq sets the text windows of a language model; " + model + " is an image classifier");
+            String part = split == null ? "train" : split;
+            return progress.during("margins on " + data + " (" + part + ")", () -> imageStats(classifier.get(), part, quantile));
+        }
+        if (split != null) throw new Lowrank4jException("--split picks an image split; for a language model --data is the text itself");
+        LlamaTarget llama = progress.during("loading " + model + " for its forward pass", () -> ModelLoading.load(model)).target()
+                instanceof LlamaTarget l ? l : null;
+        if (llama == null) {
+            throw new Lowrank4jException("--data needs an image classifier or a LLaMA (run folder or HF folder); margins of "
+                    + model + " (a BERT encoder) are not implemented");
+        }
+        Path text = Path.of(data);
+        TextWindows windows = TextWindows.of(llama, Corpus.read(text), text, seq == null ? 0 : seq, progress);
+        return TokenMarginStats.of(llama.model(), windows, text.getFileName().toString(), quantile, progress);
+    }
+
+    private DataStats imageStats(ImageClassifier classifier, String part, double quantile) {
+        ImageSplit s = VisionDatasets.load(data);
+        ImageDataset images = switch (part) {
             case "train" -> s.train();
             case "test" -> s.test();
-            default -> throw new Lowrank4jException("--split must be train or test, got '" + split + "'");
+            default -> throw new Lowrank4jException("--split must be train or test, got '" + part + "'");
         };
-        if (part.channels() != classifier.channels() || part.height() != classifier.height() || part.width() != classifier.width()) {
-            throw new Lowrank4jException(part + " does not match the model's input " + classifier.channels() + "x"
+        if (images.channels() != classifier.channels() || images.height() != classifier.height() || images.width() != classifier.width()) {
+            throw new Lowrank4jException(images + " does not match the model's input " + classifier.channels() + "x"
                     + classifier.height() + "x" + classifier.width());
         }
-        return MarginStats.of(classifier, part, split, marginQuantile);
+        return MarginStats.of(classifier, images, part, quantile);
     }
 }

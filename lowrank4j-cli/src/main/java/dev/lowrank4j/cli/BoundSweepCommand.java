@@ -9,6 +9,7 @@ import dev.lowrank4j.data.images.EpochOrder;
 import dev.lowrank4j.data.images.ImageDataset;
 import dev.lowrank4j.data.images.ImageSplit;
 import dev.lowrank4j.data.images.VisionDatasets;
+import dev.lowrank4j.kernels.Parallel;
 import dev.lowrank4j.util.Json;
 import dev.lowrank4j.util.Rng;
 import picocli.CommandLine.Command;
@@ -27,6 +28,7 @@ import java.util.concurrent.Callable;
                 "  lowrank4j bound-sweep --data lowrank4j-core/src/test/resources/digits-8x8 --out runs/bounds-digits",
                 "  lowrank4j bound-sweep --data fashion-mnist --train-limit 2000 --widths 784 --epochs 10 --out runs/bounds-fmnist",
                 "  lowrank4j bound-sweep --data mnist --resize 8,14,28 --square --penalties 0,0.01,0.1 --epochs 10 --out runs/bounds-square",
+                "  lowrank4j bound-sweep --data fashion-mnist --resize 8,14,28 --square --penalties 0,0.1 --seeds 1,2 --out runs/bounds-fashion",
                 "", "Writes OUT/sweep.json, OUT/sweep.md and one model folder per run (readable by 'lowrank4j bound --model')."})
 final class BoundSweepCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "mnist, fashion-mnist, or a folder with the four IDX files.")
@@ -52,8 +54,14 @@ final class BoundSweepCommand implements Callable<Integer> {
     int batch;
     @Option(names = "--lr", defaultValue = "1e-3", description = "AdamW learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
-    @Option(names = "--seed", defaultValue = "42", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the --train-limit subset, and of the training when"
+            + " --seeds is not given (default: ${DEFAULT-VALUE}).")
     long seed;
+    @Option(names = "--seeds", split = ",", paramLabel = "SEED", description = "Train every configuration once per seed (e.g. 1,2,3);"
+            + " run names end in -seedN when there are several. The --train-limit subset stays the one of --seed.")
+    List<Long> seeds;
+    @Option(names = "--threads", description = "Worker threads (default: all cores).")
+    Integer threads;
     @Option(names = "--train-limit", description = "Use this many training images (a seeded random subset) to save CPU.")
     Integer trainLimit;
     @Option(names = "--margin-quantile", defaultValue = "0.1", description = "(default: ${DEFAULT-VALUE})")
@@ -64,6 +72,7 @@ final class BoundSweepCommand implements Callable<Integer> {
         if (hiddenLayers < 1 || epochs < 1 || batch < 1 || !(lr > 0)) {
             throw new Lowrank4jException("--hidden-layers, --epochs, --batch must be >= 1 and --lr > 0");
         }
+        if (threads != null) Parallel.setThreads(threads);
         if (square && widths != null) throw new Lowrank4jException("--square sets the widths; leave out --widths");
         List<Integer> given = widths != null ? widths : List.of(64, 128, 256);
         for (int w : given) if (w < 1) throw new Lowrank4jException("--widths must be >= 1, got " + w);
@@ -84,7 +93,7 @@ final class BoundSweepCommand implements Callable<Integer> {
             List<Integer> w = square ? List.of(sized.train().pixelsPerImage()) : given;
             inputs.add(new BoundSweep.Input(side == null ? "" : "s" + side, sized, w));
         }
-        var cfg = new BoundSweep.Config(data, inputs, hiddenLayers, penalties,
+        var cfg = new BoundSweep.Config(data, inputs, hiddenLayers, penalties, seeds != null ? seeds : List.of(seed),
                 new ClassifierTraining.Settings(epochs, batch, lr, 0, seed), marginQuantile, KoopmanOptions.defaults(), out);
         var result = BoundSweep.run(cfg, line -> System.err.println(line));
         System.out.println(Json.pretty(result.get("spearman")));

@@ -123,6 +123,61 @@ class BoundCommandTest {
                 "cannot shrink 8x8 images to 9x9");
     }
 
+    /** --seeds trains each configuration once per seed; Spearman ranks every defined run, the spread is per configuration. */
+    @Test
+    void seedsTrainEveryConfigurationOncePerSeedAndSummariseTheSpread(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("seeds");
+        CliRun r = run("bound-sweep", "--data", DIGITS.toString(), "--resize", "4", "--square", "--penalties", "0,0.1", "--epochs", "2",
+                "--seeds", "1,2", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode sweep = Json.readObjectFile(out.resolve("sweep.json"));
+        List<String> names = new java.util.ArrayList<>();
+        int definedFrobenius = 0;
+        for (JsonNode run : sweep.get("runs")) {
+            names.add(run.get("name").asText());
+            if (run.get("log10_bounds").get("frobenius").isNumber()) definedFrobenius++;
+        }
+        assertEquals(List.of("s4-w16-p0.0-seed1", "s4-w16-p0.0-seed2", "s4-w16-p0.1-seed1", "s4-w16-p0.1-seed2"), names);
+        assertEquals(definedFrobenius, sweep.get("spearman").get("frobenius").get("runs").asInt(), "every defined run is ranked");
+        JsonNode seed1 = sweep.get("runs").get(0), seed2 = sweep.get("runs").get(1);
+        assertTrue(seed1.get("train_loss").asDouble() != seed2.get("train_loss").asDouble(), "the seed reaches the training");
+        JsonNode spread = sweep.get("across_seeds");
+        assertEquals(2, spread.size());
+        assertEquals("s4-w16-p0.0", spread.get(0).get("configuration").asText());
+        assertEquals(2, spread.get(0).get("seeds").asInt());
+        double a = seed1.get("accuracy_gap").asDouble(), b = seed2.get("accuracy_gap").asDouble();
+        assertEquals((a + b) / 2, spread.get(0).get("accuracy_gap_mean").asDouble(), 1e-12);
+        assertEquals(Math.abs(a - b) / Math.sqrt(2), spread.get(0).get("accuracy_gap_sd").asDouble(), 1e-12);
+        assertTrue(Files.readString(out.resolve("sweep.md")).contains("| s4-w16-p0.1 | 2 |"));
+        assertTrue(Files.isDirectory(out.resolve("s4-w16-p0.1-seed2")), "one model folder per run");
+        assertOneLineError(run("bound-sweep", "--data", DIGITS.toString(), "--seeds", "3,3", "--out", tmp.resolve("c").toString()),
+                "the seeds repeat");
+    }
+
+    /** A tiny pretrain run on a repetitive text: next-token margins on the text's windows fill the data-dependent bounds. */
+    @Test
+    void llamaRunWithTextDataGetsNextTokenMarginsAndBounds(@TempDir Path tmp) throws Exception {
+        Path text = tmp.resolve("text.txt");
+        Files.writeString(text, "the cat sat on the mat. ".repeat(40)); // 960 bytes = 30 windows of 32 byte tokens
+        Path lm = tmp.resolve("lm");
+        CliRun t = run("pretrain", "--preset", "debug", "--steps", "40", "--lr", "1e-2", "--corpus", text.toString(), "--out", lm.toString());
+        assertEquals(0, t.code(), t.err());
+        CliRun r = run("bound", "--model", lm.toString(), "--data", text.toString(), "--seq", "32", "--margin-quantile", "0.5", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = Json.parseObject(r.out().getBytes(StandardCharsets.UTF_8), "bound output");
+        assertFalse(o.get("feed_forward_chain").asBoolean());
+        assertTrue(o.has("caveat"));
+        assertEquals(30 * 31, o.get("data").get("n").asInt());
+        assertTrue(o.get("data").get("margin").asDouble() > 0, "40 steps learn the repeated sentence: " + o.get("data"));
+        assertTrue(o.get("data").get("max_input_norm").asDouble() > 0);
+        assertTrue(o.get("totals").get("frobenius").get("log10_bound").isNumber(), o.get("totals").toString());
+        assertOneLineError(run("bound", "--model", lm.toString(), "--data", tmp.resolve("missing.txt").toString()), "not found");
+        Path shortText = tmp.resolve("short.txt");
+        Files.writeString(shortText, "too short");
+        assertOneLineError(run("bound", "--model", lm.toString(), "--data", shortText.toString(), "--seq", "32"), "fewer than one window");
+        assertOneLineError(run("bound", "--model", lm.toString(), "--data", text.toString(), "--split", "test"), "--split picks an image split");
+    }
+
     /** The bound records `--log-bounds` wrote into the run's metrics.jsonl. */
     private static List<String> boundRecords(Path run) throws java.io.IOException {
         return Files.readAllLines(run.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"log10_koopman\"")).toList();

@@ -38,12 +38,21 @@ public final class BoundSweep {
      */
     public record Input(String tag, ImageSplit data, List<Integer> widths) {}
 
-    public record Config(String dataName, List<Input> inputs, int hiddenLayers, List<Double> penalties,
+    /**
+     * @param seeds every configuration is trained once per seed (initialisation and batch order); the
+     *              seed of {@code training} is not used
+     */
+    public record Config(String dataName, List<Input> inputs, int hiddenLayers, List<Double> penalties, List<Long> seeds,
                          ClassifierTraining.Settings training, double marginQuantile, KoopmanOptions koopman, Path out) {
-        /** One input size. */
+        public Config {
+            seeds = List.copyOf(seeds);
+        }
+
+        /** One input size, the seed of {@code training}. */
         public Config(String dataName, ImageSplit data, List<Integer> widths, int hiddenLayers, List<Double> penalties,
                       ClassifierTraining.Settings training, double marginQuantile, KoopmanOptions koopman, Path out) {
-            this(dataName, List.of(new Input("", data, widths)), hiddenLayers, penalties, training, marginQuantile, koopman, out);
+            this(dataName, List.of(new Input("", data, widths)), hiddenLayers, penalties, List.of(training.seed()), training,
+                    marginQuantile, koopman, out);
         }
     }
 
@@ -53,8 +62,11 @@ public final class BoundSweep {
     private BoundSweep() {}
 
     public static Map<String, Object> run(Config c, Consumer<String> progress) {
-        if (c.inputs().isEmpty() || c.penalties().isEmpty() || c.inputs().stream().anyMatch(i -> i.widths().isEmpty())) {
-            throw new Lowrank4jException("give at least one width and one penalty");
+        if (c.inputs().isEmpty() || c.penalties().isEmpty() || c.seeds().isEmpty() || c.inputs().stream().anyMatch(i -> i.widths().isEmpty())) {
+            throw new Lowrank4jException("give at least one width, one penalty and one seed");
+        }
+        if (c.seeds().stream().distinct().count() < c.seeds().size()) {
+            throw new Lowrank4jException("the seeds repeat: " + c.seeds());
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         List<BoundReport> reports = new ArrayList<>();
@@ -64,63 +76,69 @@ public final class BoundSweep {
             var test = input.data().test();
             for (int width : input.widths()) {
                 for (double penalty : c.penalties()) {
-                    String name = (input.tag().isEmpty() ? "" : input.tag() + "-") + "w" + width + "-p" + penalty;
-                    var arch = new ClassifierFolder.Architecture("mlp", train.channels(), train.height(), train.width(),
-                            train.numClasses(), Collections.nCopies(c.hiddenLayers(), width));
-                    ImageClassifier model = arch.build(c.training().seed());
-                    List<Parameter> penalized = new ArrayList<>();
-                    for (Parameter p : model.parameters()) {
-                        // every hidden weight [out, in] with out ≥ in; the head (fc{L}) is part of g
-                        if (p.name().endsWith(".weight") && p.shape()[0] >= p.shape()[1] && !p.name().equals("fc" + (c.hiddenLayers() + 1) + ".weight")) {
-                            penalized.add(p);
+                    String configuration = (input.tag().isEmpty() ? "" : input.tag() + "-") + "w" + width + "-p" + penalty;
+                    for (long seed : c.seeds()) {
+                        // one seed keeps the names of single-seed sweeps (and their folders) as they were
+                        String name = c.seeds().size() == 1 ? configuration : configuration + "-seed" + seed;
+                        var arch = new ClassifierFolder.Architecture("mlp", train.channels(), train.height(), train.width(),
+                                train.numClasses(), Collections.nCopies(c.hiddenLayers(), width));
+                        ImageClassifier model = arch.build(seed);
+                        List<Parameter> penalized = new ArrayList<>();
+                        for (Parameter p : model.parameters()) {
+                            // every hidden weight [out, in] with out ≥ in; the head (fc{L}) is part of g
+                            if (p.name().endsWith(".weight") && p.shape()[0] >= p.shape()[1] && !p.name().equals("fc" + (c.hiddenLayers() + 1) + ".weight")) {
+                                penalized.add(p);
+                            }
                         }
+                        var settings = new ClassifierTraining.Settings(c.training().epochs(), c.training().batch(), c.training().lr(), penalty,
+                                seed);
+                        long t0 = System.nanoTime();
+                        ClassifierTraining.train(model, train, settings, penalized, epoch -> {
+                            if (epoch % 10 == 0 || epoch == settings.epochs()) progress.accept(name + ": epoch " + epoch + "/" + settings.epochs());
+                        });
+                        double seconds = (System.nanoTime() - t0) / 1e9;
+                        var tr = ClassifierTraining.evaluate(model, train);
+                        var te = ClassifierTraining.evaluate(model, test);
+                        DataStats stats = MarginStats.of(model, train, "train", c.marginQuantile());
+                        Path dir = c.out().resolve(name);
+                        // the one saved format of the vision classifiers (DLRT's, here with no low-rank layers)
+                        LowRankModelFile.save(dir, new VisionArchitecture(arch.name(), arch.channels(), arch.height(), arch.width(),
+                                arch.numClasses(), arch.hidden()), model, List.of());
+                        BoundReport report = Bounds.compute(ClassifierFolder.layers("mlp " + name, model), stats, c.koopman());
+                        Json.writeAtomically(dir.resolve("bounds.json"), report.toJson());
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("name", name);
+                        row.put("configuration", configuration);
+                        row.put("seed", seed);
+                        row.put("input", train.channels() + "x" + train.height() + "x" + train.width());
+                        row.put("width", width);
+                        row.put("penalty", penalty);
+                        row.put("train_accuracy", tr.accuracy());
+                        row.put("test_accuracy", te.accuracy());
+                        row.put("train_loss", tr.loss());
+                        row.put("test_loss", te.loss());
+                        row.put("accuracy_gap", tr.accuracy() - te.accuracy());
+                        row.put("loss_gap", te.loss() - tr.loss());
+                        row.put("margin", stats.margin());
+                        row.put("train_seconds", seconds);
+                        double maxCond = 0, meanStable = 0;
+                        int hidden = 0;
+                        for (int j = 0; j < report.layers().size() - 1; j++) {
+                            maxCond = Math.max(maxCond, report.layers().get(j).conditionNumber());
+                            meanStable += report.layers().get(j).stableRank() / Math.min(report.layers().get(j).rows(), report.layers().get(j).cols());
+                            hidden++;
+                        }
+                        row.put("max_condition_hidden", maxCond);
+                        row.put("mean_stable_rank_fraction_hidden", meanStable / hidden);
+                        Map<String, Object> b = new LinkedHashMap<>();
+                        report.totals().forEach((k, v) -> b.put(k, BoundReport.num(v.logBound() / Math.log(10))));
+                        row.put("log10_bounds", b);
+                        rows.add(row);
+                        reports.add(report);
+                        gaps.add(new double[] {tr.accuracy() - te.accuracy(), te.loss() - tr.loss()});
+                        progress.accept(String.format(Locale.ROOT, "%s: train %.4f test %.4f gap %.4f (%.1f s)", name, tr.accuracy(),
+                                te.accuracy(), tr.accuracy() - te.accuracy(), seconds));
                     }
-                    var settings = new ClassifierTraining.Settings(c.training().epochs(), c.training().batch(), c.training().lr(), penalty,
-                            c.training().seed());
-                    long t0 = System.nanoTime();
-                    ClassifierTraining.train(model, train, settings, penalized, epoch -> {
-                        if (epoch % 10 == 0 || epoch == settings.epochs()) progress.accept(name + ": epoch " + epoch + "/" + settings.epochs());
-                    });
-                    double seconds = (System.nanoTime() - t0) / 1e9;
-                    var tr = ClassifierTraining.evaluate(model, train);
-                    var te = ClassifierTraining.evaluate(model, test);
-                    DataStats stats = MarginStats.of(model, train, "train", c.marginQuantile());
-                    Path dir = c.out().resolve(name);
-                    // the one saved format of the vision classifiers (DLRT's, here with no low-rank layers)
-                    LowRankModelFile.save(dir, new VisionArchitecture(arch.name(), arch.channels(), arch.height(), arch.width(),
-                            arch.numClasses(), arch.hidden()), model, List.of());
-                    BoundReport report = Bounds.compute(ClassifierFolder.layers("mlp " + name, model), stats, c.koopman());
-                    Json.writeAtomically(dir.resolve("bounds.json"), report.toJson());
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("name", name);
-                    row.put("input", train.channels() + "x" + train.height() + "x" + train.width());
-                    row.put("width", width);
-                    row.put("penalty", penalty);
-                    row.put("train_accuracy", tr.accuracy());
-                    row.put("test_accuracy", te.accuracy());
-                    row.put("train_loss", tr.loss());
-                    row.put("test_loss", te.loss());
-                    row.put("accuracy_gap", tr.accuracy() - te.accuracy());
-                    row.put("loss_gap", te.loss() - tr.loss());
-                    row.put("margin", stats.margin());
-                    row.put("train_seconds", seconds);
-                    double maxCond = 0, meanStable = 0;
-                    int hidden = 0;
-                    for (int j = 0; j < report.layers().size() - 1; j++) {
-                        maxCond = Math.max(maxCond, report.layers().get(j).conditionNumber());
-                        meanStable += report.layers().get(j).stableRank() / Math.min(report.layers().get(j).rows(), report.layers().get(j).cols());
-                        hidden++;
-                    }
-                    row.put("max_condition_hidden", maxCond);
-                    row.put("mean_stable_rank_fraction_hidden", meanStable / hidden);
-                    Map<String, Object> b = new LinkedHashMap<>();
-                    report.totals().forEach((k, v) -> b.put(k, BoundReport.num(v.logBound() / Math.log(10))));
-                    row.put("log10_bounds", b);
-                    rows.add(row);
-                    reports.add(report);
-                    gaps.add(new double[] {tr.accuracy() - te.accuracy(), te.loss() - tr.loss()});
-                    progress.accept(String.format(Locale.ROOT, "%s: train %.4f test %.4f gap %.4f (%.1f s)", name, tr.accuracy(),
-                            te.accuracy(), tr.accuracy() - te.accuracy(), seconds));
                 }
             }
         }
@@ -139,12 +157,15 @@ public final class BoundSweep {
         result.put("data", c.dataName());
         result.put("hidden_layers", c.hiddenLayers());
         result.put("training", Map.of("epochs", c.training().epochs(), "batch", c.training().batch(), "lr", c.training().lr(),
-                "seed", c.training().seed(), "optimizer", "AdamW (betas 0.9/0.999, no weight decay)"));
+                "seeds", c.seeds(), "optimizer", "AdamW (betas 0.9/0.999, no weight decay)"));
         result.put("margin_quantile", c.marginQuantile());
         result.put("runs", rows);
         result.put("spearman", corr);
+        List<Map<String, Object>> spread = SeedSpread.of(rows);
+        result.put("across_seeds", spread);
         Json.writeAtomically(c.out().resolve("sweep.json"), result);
-        AtomicFiles.writeString(c.out().resolve("sweep.md"), markdown(rows, corr, reports.getFirst().totals().keySet()));
+        AtomicFiles.writeString(c.out().resolve("sweep.md"), markdown(rows, corr, reports.getFirst().totals().keySet())
+                + "\n" + SeedSpread.markdown(spread));
         return result;
     }
 

@@ -1,12 +1,9 @@
 package dev.lowrank4j.bounds;
 
-import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.data.images.ImageBatch;
 import dev.lowrank4j.data.images.ImageDataset;
 import dev.lowrank4j.models.vision.ImageClassifier;
 import dev.lowrank4j.tensor.Tensor;
-
-import java.util.Arrays;
 
 /** Measures {@link DataStats} of an image classifier on a split: input norms, margins, accuracy. */
 public final class MarginStats {
@@ -16,7 +13,7 @@ public final class MarginStats {
 
     /** @param quantile which quantile of the margins is γ (0.1: 90% of the examples have margin ≥ γ) */
     public static DataStats of(ImageClassifier model, ImageDataset split, String splitName, double quantile) {
-        if (!(quantile >= 0 && quantile < 1)) throw new Lowrank4jException("--margin-quantile must be in [0, 1), got " + quantile);
+        DataStats.checkQuantile(quantile);
         int n = split.size(), pixels = split.pixelsPerImage(), classes = model.numClasses();
         float[] images = split.images();
         double maxNorm2 = 0, sumNorm2 = 0;
@@ -45,12 +42,6 @@ public final class MarginStats {
                 if (own > other) correct++;
             }
         }
-        double[] sorted = margins.clone();
-        Arrays.sort(sorted);
-        double gamma = sorted[(int) Math.floor(quantile * (n - 1))];
-        int below = 0;
-        for (double m : margins) if (m < gamma) below++;
-        return new DataStats(splitName, n, Math.sqrt(maxNorm2), Math.sqrt(sumNorm2), quantile, gamma, below / (double) n,
-                correct / (double) n);
+        return DataStats.fromMargins(splitName, margins, correct, maxNorm2, sumNorm2, quantile);
     }
 }

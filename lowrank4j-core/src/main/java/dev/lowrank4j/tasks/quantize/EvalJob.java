@@ -64,23 +64,17 @@ public final class EvalJob {
     /** {@link #spam}'s answer: the folder's scheme and the test_* metrics over {@code examples} e-mails. */
     public record SpamResult(String scheme, Metrics metrics, int examples) {}
 
-    private static Result perplexity(String name, String scheme, LlamaTarget target, byte[] raw, Path text, int seqGiven,
+    private static Result perplexity(String name, String scheme, LlamaTarget target, byte[] raw, Path textFile, int seqGiven,
                                      PhaseListener progress) {
         LlamaModel model = target.model();
-        int seq = seqGiven > 0 ? seqGiven : Math.min(QuantizeJob.DEFAULT_SEQ, model.config().maxPositionEmbeddings());
-        if (seq < 2 || seq > model.config().maxPositionEmbeddings()) {
-            throw new Lowrank4jException("--seq must be between 2 and " + model.config().maxPositionEmbeddings() + ", got " + seq);
-        }
-        int[] tokens = progress.during("tokenizing " + text, () -> target.tokenize(raw));
-        int windows = tokens.length / seq;
-        if (windows < 1) throw new Lowrank4jException(text + " has " + tokens.length + " tokens, fewer than one window of --seq " + seq);
+        TextWindows text = TextWindows.of(target, raw, textFile, seqGiven, progress);
+        int seq = text.seq(), windows = text.windows();
         double sum = 0;
         long counted = 0;
-        progress.begin("perplexity over " + text, windows, "windows");
+        progress.begin("perplexity over " + textFile, windows, "windows");
         for (int from = 0; from < windows; from += BATCH) {
             int b = Math.min(BATCH, windows - from);
-            int[] ids = new int[b * seq];
-            System.arraycopy(tokens, from * seq, ids, 0, ids.length);
+            int[] ids = text.ids(from, b);
             long n = (long) b * (seq - 1);
             sum += (double) model.loss(ids, ForwardJob.causalTargets(ids, b, seq), b, seq) * n;
             counted += n;
