@@ -119,7 +119,7 @@ class BlockReconstructionTest {
                 ReconstructionFixtures.options(PtqMethod.LRQ, 3, 60), null)) {
             assertTrue(r.endLoss() < 0.9 * r.startLoss(), r.toString());
         }
-        encoder.linears().forEach((path, layer) -> assertEquals("int4", ((Linear) layer).storage().kind(), path));
+        encoder.linears().forEach((path, layer) -> assertEquals("int3", ((Linear) layer).storage().kind(), path));
         for (Parameter p : encoder.parameters()) assertFalse(p.name().contains(".lrq."), p.name());
     }
 

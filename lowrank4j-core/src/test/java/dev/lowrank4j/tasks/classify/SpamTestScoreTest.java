@@ -52,8 +52,8 @@ class SpamTestScoreTest {
         Path q = tmp.resolve("q");
         QuantizeJob.run(new QuantizeJob.Options(r.model().toString(), PtqMethod.RTN, 2, 16, 0, null, 4, 16, 3, 2, null, null, 1, q), null);
         BertTarget packed = (BertTarget) ModelLoading.load(q.toString()).target();
-        // the encoder's linears stay packed integers in memory (2-bit codes sit in 4-bit nibbles)
-        packed.blocks().forEach(b -> b.linears().forEach((path, l) -> assertEquals("int4", ((Linear) l).storage().kind(), path)));
+        // the encoder's linears stay packed integers in memory (2-bit codes packed at 2 bits)
+        packed.blocks().forEach(b -> b.linears().forEach((path, l) -> assertEquals("int2", ((Linear) l).storage().kind(), path)));
         Metrics quantized = score(q, SEED);
         assertTrue(Math.abs(quantized.get("test_loss") - again.get("test_loss")) > 1e-5,
                 "2-bit weights should move the loss: " + quantized.get("test_loss") + " vs " + again.get("test_loss"));
