@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
                 "  lowrank4j quantize --model runs/x --method flexround --bits 3 --calib train.txt --calib-samples 8 --out q3",
                 "  lowrank4j quantize --model runs/x --method lrq --bits 4 --act-bits 8 --rank 16 --calib t.txt --calib-samples 32 --out q48",
                 "  lowrank4j quantize --model runs/x --method rtn --bits 8 --act-bits 8 --calib t.txt --calib-samples 8 --out w8a8",
+                "  lowrank4j quantize --model runs/x --method lrq --bits 3 --calib train.txt --calib-samples 8 --heldout val.txt --out q3",
                 "  lowrank4j quantize --model minilm --method lrq --bits 4 --calib sentences.txt --calib-samples 32 --out minilm-w4",
                 "", "Schemes: --act-bits 16 (default) = weight-only W{b}A16; --act-bits 8 with --bits 8 = W8A8 with per-tensor",
                 "static activation ranges from the calibration samples; --act-bits 8 with fewer weight bits = per-token dynamic",
@@ -42,6 +43,10 @@ final class QuantizeCommand implements Callable<Integer> {
     Path calib;
     @Option(names = "--calib-samples", defaultValue = "32", paramLabel = "N", description = "Calibration samples (default: ${DEFAULT-VALUE}; the authors use 512).")
     int calibSamples;
+    @Option(names = "--heldout", paramLabel = "FILE", description = "Held-out text scored (never fitted) before and after each block's reconstruction: does the learned rounding carry over?")
+    Path heldOut;
+    @Option(names = "--heldout-samples", defaultValue = "32", paramLabel = "N", description = "Held-out samples, the first N blocks of --seq tokens of --heldout (default: ${DEFAULT-VALUE}).")
+    int heldOutSamples;
     @Option(names = "--seq", defaultValue = "0", description = "Tokens per calibration sample; 0 = min(128, the model's context) (default: ${DEFAULT-VALUE}).")
     int seq;
     @Option(names = "--iters", defaultValue = "500", description = "Adam iterations per block (default: ${DEFAULT-VALUE}; the authors run 5000).")
@@ -64,7 +69,8 @@ final class QuantizeCommand implements Callable<Integer> {
     public Integer call() {
         PtqMethod m = PtqMethod.parse(method);
         Applicability.onlyWhen(spec, m == PtqMethod.LRQ, "--method " + m.id, "LRQ's rank", "--rank");
-        Applicability.onlyWhen(spec, m.learns(), "--method rtn", "RTN learns nothing", "--iters", "--batch", "--lr", "--seed");
+        Applicability.onlyWhen(spec, m.learns(), "--method rtn", "RTN learns nothing", "--iters", "--batch", "--lr", "--seed",
+                "--heldout", "--heldout-samples");
         GridInit g = grid == null ? null : switch (grid.toLowerCase(Locale.ROOT)) {
             case "minmax" -> GridInit.MIN_MAX;
             case "lp" -> GridInit.LP_SEARCH;
@@ -72,7 +78,7 @@ final class QuantizeCommand implements Callable<Integer> {
         };
         PhaseProgress phases = PhaseProgress.onStdout(100);
         QuantizeJob.Result r = QuantizeJob.run(new QuantizeJob.Options(model, m, bits, actBits, rank, calib, calibSamples, seq,
-                iters, batch, lr, g, seed, out), new BlockProgress(phases, m.learns() ? iters : 0), phases);
+                iters, batch, lr, g, seed, out, heldOut, heldOutSamples), new BlockProgress(phases, m.learns() ? iters : 0), phases);
         System.out.printf(Locale.ROOT, "wrote %s: %s %s, %s%n", r.out(), m.id, r.scheme().name(),
                 r.samples() == 0 ? "no calibration data" : r.samples() + " calibration samples of " + r.seq() + " tokens");
         return 0;
@@ -107,7 +113,9 @@ final class QuantizeCommand implements Callable<Integer> {
         @Override
         public void blockDone(int index, BlockReconstruction.Result r) {
             String losses = Double.isNaN(r.startLoss()) ? "rounded to nearest"
-                    : String.format(Locale.ROOT, "block loss %.5f (RTN) -> %.5f, %,d learnables", r.startLoss(), r.endLoss(), r.learnables());
+                    : String.format(Locale.ROOT, "block loss %.5f (RTN) -> %.5f%s, %,d learnables", r.startLoss(), r.endLoss(),
+                    r.hasHeldOut() ? String.format(Locale.ROOT, ", held-out %.5f -> %.5f", r.heldOutStartLoss(), r.heldOutEndLoss()) : "",
+                    r.learnables());
             double elapsed = (System.nanoTime() - started) / 1e9;
             phases.finish(losses + ", model eta " + ProgressFormat.eta(elapsed, index + 1, blocks));
         }

@@ -34,9 +34,11 @@ class QuantizeCommandTest {
     void quantizeEvalAndGenerateWorkTogether() throws Exception {
         Path model = model(), out = tmp.resolve("q"), text = Files.writeString(tmp.resolve("t.txt"), "call me ishmael. ".repeat(40));
         CliRun q = run("quantize", "--model", model.toString(), "--method", "lrq", "--bits", "3", "--calib", text.toString(),
-                "--calib-samples", "2", "--seq", "16", "--iters", "2", "--out", out.toString());
+                "--calib-samples", "2", "--seq", "16", "--iters", "2", "--heldout", text.toString(), "--heldout-samples", "2",
+                "--out", out.toString());
         assertEquals(0, q.code(), q.err());
         assertTrue(q.out().contains("block 2/2"), q.out());
+        assertTrue(q.out().contains("held-out "), q.out());
         assertTrue(Files.isRegularFile(out.resolve("quantization_config.json")));
         CliRun e = run("eval", "--model", out.toString(), "--text", text.toString(), "--seq", "16", "--json");
         assertEquals(0, e.code(), e.err());
@@ -58,6 +60,8 @@ class QuantizeCommandTest {
         assertOneLineError(run("quantize", "--model", m, "--method", "lrq", "--calib", text.toString(), "--seq", "16", "--out", out), 1,
                 "shorter than one calibration sample");
         assertOneLineError(run("quantize", "--model", m, "--method", "rtn", "--rank", "4", "--out", out), 1, "--rank does nothing");
+        assertOneLineError(run("quantize", "--model", m, "--method", "rtn", "--heldout", text.toString(), "--out", out), 1,
+                "--heldout does nothing");
         assertOneLineError(run("quantize", "--model", m, "--method", "gptq", "--out", out), 1, "unknown quantization method");
         assertOneLineError(run("quantize", "--model", m, "--method", "rtn"), 2, "--out");
         assertOneLineError(run("generate", "--model", m, "--prompt", "x", "--top-p", "0"), 1, "--top-p");

@@ -38,9 +38,15 @@ public final class BlockReconstruction {
 
     /**
      * What one block's reconstruction did. Losses are on the whole calibration set:
-     * {@code startLoss} at the starting grid (RTN), {@code endLoss} with the learned rounding.
+     * {@code startLoss} at the starting grid (RTN), {@code endLoss} with the learned rounding; the
+     * held-out pair is the same on samples never fitted (NaN when none were given, and for RTN).
      */
-    public record Result(String block, double startLoss, double endLoss, long learnables) {}
+    public record Result(String block, double startLoss, double endLoss, double heldOutStartLoss, double heldOutEndLoss,
+                         long learnables) {
+        public boolean hasHeldOut() {
+            return !Double.isNaN(heldOutStartLoss);
+        }
+    }
 
     private record Slot(String path, Parameter weight, Parameter bias, LearnableQuantizer quantizer, Parameter fake) {}
 
@@ -50,16 +56,22 @@ public final class BlockReconstruction {
      * Quantizes every linear of {@code block} (which {@code host} holds) in place. For a learning
      * method, {@code inputs} are the block's inputs in the quantized model and {@code targets} the
      * full-precision block's outputs on full-precision inputs; RTN reads neither (both may be null).
+     * {@code heldOutInputs}/{@code heldOutTargets} (null for none) are paired the same way and only scored.
      */
     public static Result quantize(TransformerBlock block, ModuleHost host, CalibrationSet inputs, CalibrationSet targets,
+                                  CalibrationSet heldOutInputs, CalibrationSet heldOutTargets,
                                   ReconstructionOptions o, Rng rng, Listener listener) {
         List<Slot> slots = new ArrayList<>();
         for (Map.Entry<String, LinearLayer> e : new LinkedHashMap<>(block.linears()).entrySet()) {
             slots.add(prepare(e.getKey(), e.getValue(), host, o, rng));
         }
-        if (!o.method().learns()) return new Result(block.path(), Double.NaN, Double.NaN, 0);
+        if (!o.method().learns()) return new Result(block.path(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
         if (inputs == null || targets == null || inputs.size() == 0 || inputs.size() != targets.size()) {
             throw new IllegalArgumentException(block.path() + ": reconstruction needs as many targets as inputs");
+        }
+        boolean heldOut = heldOutInputs != null;
+        if (heldOut && (heldOutTargets == null || heldOutInputs.size() == 0 || heldOutInputs.size() != heldOutTargets.size())) {
+            throw new IllegalArgumentException(block.path() + ": the held-out set needs as many targets as inputs");
         }
         List<Parameter> learnables = new ArrayList<>();
         for (Slot s : slots) learnables.addAll(s.quantizer().parameters());
@@ -67,6 +79,7 @@ public final class BlockReconstruction {
         for (Slot s : slots) s.fake().setTrainable(true);
 
         double start = fullLoss(block, slots, inputs, targets);
+        double heldOutStart = heldOut ? fullLoss(block, slots, heldOutInputs, heldOutTargets) : Double.NaN;
         AdamW adam = new AdamW(learnables, AdamW.Hyper.defaults()); // weight decay 0: torch's Adam
         int batch = Math.min(o.batch(), inputs.size());
         int[] order = new int[inputs.size()];
@@ -98,10 +111,11 @@ public final class BlockReconstruction {
             if (listener != null) listener.iteration(it + 1, o.iterations(), loss);
         }
         double end = fullLoss(block, slots, inputs, targets);
+        double heldOutEnd = heldOut ? fullLoss(block, slots, heldOutInputs, heldOutTargets) : Double.NaN;
         long count = 0;
         for (Parameter p : learnables) count += p.numel();
         for (Slot s : slots) install(host, s.path(), s.quantizer().export(), s.bias());
-        return new Result(block.path(), start, end, count);
+        return new Result(block.path(), start, end, heldOutStart, heldOutEnd, count);
     }
 
     /** RTN layers are packed at once; learning ones get a quantizer and a fake-quantized float stand-in. */

@@ -14,18 +14,24 @@ public final class CalibrationText {
     private CalibrationText() {}
 
     public static List<int[]> samples(PtqTarget target, byte[] text, String source, int seq, int samples) {
-        if (samples < 1) throw new Lowrank4jException("--calib-samples must be >= 1, got " + samples);
+        return samples(target, text, source, seq, samples, "--calib-samples");
+    }
+
+    /** @param flag the option that asked for {@code samples}, named in the errors */
+    public static List<int[]> samples(PtqTarget target, byte[] text, String source, int seq, int samples, String flag) {
+        if (samples < 1) throw new Lowrank4jException(flag + " must be >= 1, got " + samples);
+        String kind = flag.startsWith("--calib") ? "calibration" : "held-out";
         int body = seq - target.specialTokens();
         if (body < 1) throw new Lowrank4jException("--seq " + seq + " leaves no room for tokens");
         int[] tokens = target.tokenize(text);
         if (tokens.length < body) {
-            throw new Lowrank4jException(source + " has " + tokens.length + " tokens, shorter than one calibration sample of "
+            throw new Lowrank4jException(source + " has " + tokens.length + " tokens, shorter than one " + kind + " sample of "
                     + seq + " tokens; give a longer text or a smaller --seq");
         }
         int available = tokens.length / body;
         if (available < samples) {
-            throw new Lowrank4jException(source + " holds only " + available + " calibration samples of " + seq
-                    + " tokens, --calib-samples asks for " + samples + "; give a longer text or fewer samples");
+            throw new Lowrank4jException(source + " holds only " + available + " " + kind + " samples of " + seq
+                    + " tokens, " + flag + " asks for " + samples + "; give a longer text or fewer samples");
         }
         List<int[]> out = new ArrayList<>(samples);
         for (int s = 0; s < samples; s++) {

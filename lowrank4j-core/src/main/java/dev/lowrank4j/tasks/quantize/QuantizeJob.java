@@ -35,9 +35,18 @@ public final class QuantizeJob {
      * @param grid null = the authors' choice for the scheme: the L2.4 search for W3 and for A8 with
      *             4-bit weights, min/max otherwise (their Llama-2-7B LRQ scripts)
      * @param seq  0 = {@link #DEFAULT_SEQ}
+     * @param heldOut null = none; else text whose first {@code heldOutSamples} blocks are scored (never
+     *                fitted) before and after each block's reconstruction
      */
     public record Options(String model, PtqMethod method, int bits, int actBits, int rank, Path calib, int calibSamples,
-                          int seq, int iterations, int batch, Double lr, GridInit grid, long seed, Path out) {}
+                          int seq, int iterations, int batch, Double lr, GridInit grid, long seed, Path out,
+                          Path heldOut, int heldOutSamples) {
+        /** Without a held-out set. */
+        public Options(String model, PtqMethod method, int bits, int actBits, int rank, Path calib, int calibSamples,
+                       int seq, int iterations, int batch, Double lr, GridInit grid, long seed, Path out) {
+            this(model, method, bits, actBits, rank, calib, calibSamples, seq, iterations, batch, lr, grid, seed, out, null, 0);
+        }
+    }
 
     public record Result(Path out, QuantScheme scheme, List<BlockReconstruction.Result> blocks, int samples, int seq) {}
 
@@ -65,6 +74,12 @@ public final class QuantizeJob {
                     + (o.method().learns() ? "" : " with " + scheme.name() + "'s static activation ranges"));
         }
         if (o.calib() != null && o.calibSamples() < 1) throw new Lowrank4jException("--calib-samples must be >= 1, got " + o.calibSamples());
+        if (o.heldOut() != null && !o.method().learns()) {
+            throw new Lowrank4jException("--heldout scores learned rounding; " + o.method().id + " learns nothing (use flexround or lrq)");
+        }
+        if (o.heldOut() != null && o.heldOutSamples() < 1) {
+            throw new Lowrank4jException("--heldout-samples must be >= 1, got " + o.heldOutSamples());
+        }
         ModelLoading.Loaded loaded = phases.during("loading " + o.model(), () -> ModelLoading.loadFloat(o.model()));
         PtqTarget target = loaded.target();
         int seq = o.seq() > 0 ? o.seq() : Math.min(DEFAULT_SEQ, target.maxSequence());
@@ -79,10 +94,16 @@ public final class QuantizeJob {
             embedded = target.embed(ids, seq);
             samples = ids.size();
         }
+        CalibrationSet heldOut = null;
+        if (o.heldOut() != null) {
+            List<int[]> ids = phases.during("tokenizing held-out text " + o.heldOut(),
+                    () -> CalibrationText.samples(target, Corpus.read(o.heldOut()), o.heldOut().toString(), seq, o.heldOutSamples(), "--heldout-samples"));
+            heldOut = target.embed(ids, seq);
+        }
         List<String> modules = new ArrayList<>();
         for (TransformerBlock b : target.blocks()) modules.addAll(b.linears().keySet());
         List<BlockReconstruction.Result> blocks = SequentialReconstruction.run(target.blocks(), target.host(),
-                o.method().learns() ? embedded : null, ro, listener);
+                o.method().learns() ? embedded : null, heldOut, ro, listener);
         Map<String, ActivationQuantizedLinear> wrappers = ActivationSchemes.apply(target.host(), modules, scheme);
         if (scheme.activation() == ActivationMode.PER_TENSOR_STATIC) {
             CalibrationSet calibration = embedded;
@@ -115,6 +136,10 @@ public final class QuantizeJob {
         m.put("base_model", loaded.dir() == null ? o.model() : loaded.dir().toAbsolutePath().toString());
         m.put("calibration", o.calib() == null ? null : o.calib().toAbsolutePath().toString());
         m.put("calib_samples", samples);
+        if (o.heldOut() != null) {
+            m.put("heldout", o.heldOut().toAbsolutePath().toString());
+            m.put("heldout_samples", o.heldOutSamples());
+        }
         m.put("seq", seq);
         m.put("grid", ro.grid().name().toLowerCase(java.util.Locale.ROOT));
         if (o.method().learns()) {
@@ -129,6 +154,10 @@ public final class QuantizeJob {
                 b.put("block", r.block());
                 b.put("loss_rtn", r.startLoss());
                 b.put("loss_final", r.endLoss());
+                if (r.hasHeldOut()) {
+                    b.put("heldout_loss_rtn", r.heldOutStartLoss());
+                    b.put("heldout_loss_final", r.heldOutEndLoss());
+                }
                 b.put("learnables", r.learnables());
                 losses.add(b);
             }

@@ -81,6 +81,39 @@ class BlockReconstructionTest {
         assertTrue(Math.abs(quantizedTargets - expected) > 1e-2 * expected, quantizedTargets + " vs " + expected);
     }
 
+    /**
+     * The held-out streams pair like the calibration ones (block 1's RTN loss recomputed on a twin),
+     * are scored after the learned rounding too, and are never fitted: the codes match a run without them.
+     */
+    @Test
+    void heldOutSamplesAreScoredOnTheSameStreamsButNeverFitted() {
+        LlamaModel quantized = ReconstructionFixtures.llama(4), fp = ReconstructionFixtures.llama(4),
+                blind = ReconstructionFixtures.llama(4);
+        CalibrationSet x0 = ReconstructionFixtures.embedded(fp, ReconstructionFixtures.ids(3, SAMPLES, 37));
+        CalibrationSet h0 = ReconstructionFixtures.embedded(fp, ReconstructionFixtures.ids(11, 4, 37));
+        ReconstructionOptions o = ReconstructionFixtures.options(PtqMethod.FLEXROUND, 3, 20);
+        List<BlockReconstruction.Result> results = SequentialReconstruction.run(quantized.blocks(), quantized, x0, h0, o, null);
+        SequentialReconstruction.run(blind.blocks(), blind, x0, o, null);
+        quantized.linears().forEach((path, layer) -> {
+            if (path.equals("lm_head")) return;
+            IntTensor a = packed(layer), b = packed(blind.linears().get(path));
+            for (int i = 0; i < a.numel(); i++) assertEquals(b.code(i), a.code(i), path + " code " + i);
+        });
+        for (BlockReconstruction.Result r : results) {
+            assertTrue(r.hasHeldOut() && Double.isFinite(r.heldOutEndLoss()) && r.heldOutEndLoss() > 0, r.toString());
+            assertTrue(Math.abs(r.heldOutStartLoss() - r.startLoss()) > 1e-3 * r.startLoss(), "a different set, a different loss: " + r);
+        }
+        // block 1's held-out RTN loss: RTN twin blocks on the held-out inputs against the float blocks
+        LlamaModel rtn = ReconstructionFixtures.llama(4);
+        SequentialReconstruction.run(rtn.blocks(), rtn, null, ReconstructionFixtures.options(PtqMethod.RTN, 3, 0), null);
+        CalibrationSet hFp1 = h0.through(fp.blocks().get(0)), hYFp1 = hFp1.through(fp.blocks().get(1));
+        CalibrationSet hQ1 = h0.through(quantized.blocks().get(0));
+        double expected = loss(hQ1.through(rtn.blocks().get(1)), hYFp1);
+        assertEquals(expected, results.get(1).heldOutStartLoss(), 1e-4 * expected);
+        double end = loss(hQ1.through(quantized.blocks().get(1)), hYFp1);
+        assertEquals(end, results.get(1).heldOutEndLoss(), 1e-4 * end);
+    }
+
     private static double loss(CalibrationSet pred, CalibrationSet target) {
         double s = 0;
         for (int i = 0; i < pred.size(); i++) {

@@ -217,6 +217,22 @@ class QuantizeJobTest {
         assertTrue(Files.exists(otherOutput), "another output's partial folder is not touched");
     }
 
+    @Test
+    void heldOutBlockLossesLandInTheProvenanceAndRtnRefusesAHeldOutSet() throws IOException {
+        Path calib = calib(), held = Files.writeString(tmp.resolve("held.txt"), "Call me Ishmael. Some years ago, never mind how long. ".repeat(8));
+        QuantizeJob.Options base = options(PtqMethod.LRQ, 3, 16, 0, calib, tmp.resolve("lrq"));
+        QuantizeJob.Result r = QuantizeJob.run(new QuantizeJob.Options(base.model(), base.method(), base.bits(), base.actBits(), 0, calib,
+                base.calibSamples(), base.seq(), base.iterations(), base.batch(), null, null, 1, base.out(), held, 3), null);
+        for (var b : r.blocks()) assertTrue(b.hasHeldOut() && b.heldOutStartLoss() > 0 && Double.isFinite(b.heldOutEndLoss()), b.toString());
+        String json = Files.readString(base.out().resolve(QuantizationConfig.FILE));
+        assertTrue(json.contains("\"heldout_samples\" : 3") && json.contains("\"heldout_loss_rtn\"")
+                && json.contains("\"heldout_loss_final\""), json);
+        assertMessage("learns nothing", () -> QuantizeJob.run(new QuantizeJob.Options(base.model(), PtqMethod.RTN, 4, 16, 0, null,
+                4, 16, 3, 2, null, null, 1, tmp.resolve("rtn"), held, 3), null));
+        assertMessage("--heldout-samples asks for 10000", () -> QuantizeJob.run(new QuantizeJob.Options(base.model(), PtqMethod.LRQ, 4, 16, 0, calib,
+                4, 16, 3, 2, null, null, 1, tmp.resolve("many"), held, 10_000), null));
+    }
+
     private static void assertMessage(String part, org.junit.jupiter.api.function.Executable run) {
         Lowrank4jException e = assertThrows(Lowrank4jException.class, run);
         assertTrue(e.getMessage().contains(part), e.getMessage());
