@@ -9,12 +9,15 @@ import dev.lowrank4j.bounds.KoopmanOptions;
 import dev.lowrank4j.bounds.MarginStats;
 import dev.lowrank4j.bounds.MatrixLayers;
 import dev.lowrank4j.bounds.SyntheticNetworks;
+import dev.lowrank4j.bounds.SequenceMarginStats;
 import dev.lowrank4j.bounds.TokenMarginStats;
 import dev.lowrank4j.data.Corpus;
 import dev.lowrank4j.data.images.ImageDataset;
 import dev.lowrank4j.data.images.ImageSplit;
 import dev.lowrank4j.data.images.VisionDatasets;
 import dev.lowrank4j.models.vision.ImageClassifier;
+import dev.lowrank4j.tasks.classify.SpamClassifierData;
+import dev.lowrank4j.tasks.quantize.BertTarget;
 import dev.lowrank4j.tasks.quantize.LlamaTarget;
 import dev.lowrank4j.tasks.quantize.ModelLoading;
 import dev.lowrank4j.tasks.quantize.TextWindows;
@@ -37,6 +40,7 @@ import java.util.concurrent.Callable;
                 "  lowrank4j bound --model runs/dlrt-mlp --data mnist --split test   # a DLRT run (or its model/, a checkpoint)",
                 "  lowrank4j bound --model minilm --json             # the pretrained MiniLM",
                 "  lowrank4j bound --model runs/pretrain-full --data held-out.txt   # next-token margins on the text's windows",
+                "  lowrank4j bound --model runs/spam/model --data spam --split test --seed 42   # a fine-tuned BERT classifier",
                 "",
                 "Bounds (keys of the JSON 'totals'): koopman (Hashimoto et al. 2024), frobenius and path (Neyshabur et al.",
                 "2015), golowich (Golowich et al. 2018), spectral (Bartlett et al. 2017), pacbayes (Neyshabur et al. 2018).",
@@ -53,11 +57,15 @@ final class BoundCommand implements Callable<Integer> {
     Integer width;
     @Option(names = "--depth", description = "Number of layers of the synthetic network (default: 4).")
     Integer depth;
-    @Option(names = "--seed", description = "Seed of the synthetic network (default: 42).")
+    @Option(names = "--seed", description = "Seed of the synthetic network (default: 42); with --data spam the fine-tune's"
+            + " --seed, which chose its split (default: 42).")
     Long seed;
     @Option(names = "--data", description = "Data for margins and input norms: for an image classifier mnist,"
-            + " fashion-mnist, or a folder with the four IDX files; for a LLaMA a text file (next-token margins).")
+            + " fashion-mnist, or a folder with the four IDX files; for a LLaMA a text file (next-token margins);"
+            + " for a fine-tuned BERT classifier spam (SpamAssassin).")
     String data;
+    @Option(names = "--max-tokens", description = "With --data spam: word pieces per e-mail, as in the fine-tune (default: 128).")
+    Integer maxTokens;
     @Option(names = "--split", description = "With image --data: train or test (default: train).")
     String split;
     @Option(names = "--seq", description = "With text --data: tokens per window (default: min(128, the model's context)).")
@@ -85,9 +93,11 @@ final class BoundCommand implements Callable<Integer> {
     public Integer call() {
         if ((model == null) == (synthetic == null)) throw new Lowrank4jException("give exactly one of --model and --synthetic");
         KoopmanOptions koopman = new KoopmanOptions(sobolevOffset, sobolevOrder, activationLogFactor, !includeLast);
-        if (synthetic == null && (width != null || depth != null || seed != null)) {
-            throw new Lowrank4jException("--width, --depth and --seed do nothing with --model (they shape --synthetic networks)");
+        if (synthetic == null && (width != null || depth != null || (seed != null && data == null))) {
+            throw new Lowrank4jException("--width, --depth and --seed do nothing with --model (they shape --synthetic networks;"
+                    + " --seed also picks the split of a BERT classifier's --data spam)");
         }
+        if (maxTokens != null && data == null) throw new Lowrank4jException("--max-tokens sets the e-mails of a BERT classifier's --data spam");
         if (data == null && (split != null || marginQuantile != null || seq != null)) {
             throw new Lowrank4jException("--split, --seq and --margin-quantile do nothing without --data");
         }
@@ -112,25 +122,46 @@ final class BoundCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Margins and input norms: of an image classifier on an image split, else of a LLaMA on a text. */
+    /** Margins and input norms: of an image classifier on an image split, a BERT classifier on spam, a LLaMA on a text. */
     private DataStats dataStats(PhaseProgress progress) {
         double quantile = marginQuantile;
         Optional<ImageClassifier> classifier = CheckpointLayers.imageClassifier(Path.of(model));
         if (classifier.isPresent()) {
+            if (seed != null || maxTokens != null) {
+                throw new Lowrank4jException("--seed and --max-tokens pick the e-mails of a BERT classifier's --data spam; " + model
+                        + " is an image classifier");
+            }
             if (seq != null) throw new Lowrank4jException("--seq sets the text windows of a language model; " + model + " is an image classifier");
             String part = split == null ? "train" : split;
             return progress.during("margins on " + data + " (" + part + ")", () -> imageStats(classifier.get(), part, quantile));
         }
-        if (split != null) throw new Lowrank4jException("--split picks an image split; for a language model --data is the text itself");
-        LlamaTarget llama = progress.during("loading " + model + " for its forward pass", () -> ModelLoading.load(model)).target()
-                instanceof LlamaTarget l ? l : null;
-        if (llama == null) {
-            throw new Lowrank4jException("--data needs an image classifier or a LLaMA (run folder or HF folder); margins of "
-                    + model + " (a BERT encoder) are not implemented");
+        var target = progress.during("loading " + model + " for its forward pass", () -> ModelLoading.load(model)).target();
+        if (target instanceof BertTarget bert) return spamStats(bert, quantile, progress);
+        if (seed != null || maxTokens != null) {
+            throw new Lowrank4jException("--seed and --max-tokens pick the e-mails of a BERT classifier's --data spam; " + model
+                    + " is a " + target.modelType() + " model");
+        }
+        if (split != null) throw new Lowrank4jException("--split picks an image or spam split; for a language model --data is the text itself");
+        if (!(target instanceof LlamaTarget llama)) {
+            throw new Lowrank4jException("--data needs an image classifier, a LLaMA or a BERT classifier; " + model + " is a "
+                    + target.modelType() + " model");
         }
         Path text = Path.of(data);
         TextWindows windows = TextWindows.of(llama, Corpus.read(text), text, seq == null ? 0 : seq, progress);
         return TokenMarginStats.of(llama.model(), windows, text.getFileName().toString(), quantile, progress);
+    }
+
+    /** Margins of a fine-tuned BERT classifier on SpamAssassin ("spam": the fetched copy; else a folder in its layout). */
+    private DataStats spamStats(BertTarget bert, double quantile, PhaseProgress progress) {
+        if (seq != null) throw new Lowrank4jException("--seq sets a language model's windows; use --max-tokens for --data spam");
+        Path dir = data.equals("spam") ? null : Path.of(data);
+        if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
+            throw new Lowrank4jException("--data for a BERT classifier is spam or a SpamAssassin folder; " + data + " is neither");
+        }
+        String part = split == null ? "train" : split;
+        var classifier = SpamClassifierData.classifier(bert.encoder(), bert.head());
+        var batches = SpamClassifierData.evalBatches(part, seed == null ? 42 : seed, maxTokens == null ? 128 : maxTokens, dir, progress);
+        return SequenceMarginStats.of(classifier, batches, "spam " + part, quantile, progress);
     }
 
     private DataStats imageStats(ImageClassifier classifier, String part, double quantile) {

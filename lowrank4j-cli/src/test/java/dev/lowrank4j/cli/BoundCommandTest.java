@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BoundCommandTest {
     private static final Path DIGITS = Path.of("../lowrank4j-core/src/test/resources/digits-8x8");
+    private static final Path SPAM = Path.of("../lowrank4j-core/src/test/resources/spam-mini");
 
     @Test
     void syntheticJsonHasLayersAndTotalsKeyedByBound() {
@@ -175,7 +176,32 @@ class BoundCommandTest {
         Path shortText = tmp.resolve("short.txt");
         Files.writeString(shortText, "too short");
         assertOneLineError(run("bound", "--model", lm.toString(), "--data", shortText.toString(), "--seq", "32"), "fewer than one window");
-        assertOneLineError(run("bound", "--model", lm.toString(), "--data", text.toString(), "--split", "test"), "--split picks an image split");
+        assertOneLineError(run("bound", "--model", lm.toString(), "--data", text.toString(), "--split", "test"), "--split picks an image or spam split");
+    }
+
+    /** A BERT classifier folder (tiny, random, MiniLM's vocabulary) with --data a SpamAssassin folder: margins per e-mail. */
+    @Test
+    void bertClassifierWithSpamDataGetsMarginsPerEmail(@TempDir Path tmp) throws Exception {
+        var cfg = new dev.lowrank4j.models.bert.BertConfig(30522, 16, 1, 2, 32, 64, 2, 1e-12);
+        var classifier = new dev.lowrank4j.models.bert.SequenceClassifier(new dev.lowrank4j.models.bert.BertEncoder(cfg, 2), 2, 3);
+        var w = new dev.lowrank4j.io.SafeTensorsWriter();
+        classifier.parameters().forEach(p -> w.putFloat(p.name(), p.value()));
+        Path dir = Files.createDirectories(tmp.resolve("spam-model"));
+        w.write(dir.resolve("model.safetensors"));
+        Files.writeString(dir.resolve("config.json"), dev.lowrank4j.io.BertConfigJson.write(cfg, 2));
+        CliRun r = run("bound", "--model", dir.toString(), "--data", SPAM.toString(), "--split", "test", "--seed", "3",
+                "--max-tokens", "32", "--margin-quantile", "0", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = Json.parseObject(r.out().getBytes(StandardCharsets.UTF_8), "bound output");
+        JsonNode data = o.get("data");
+        assertEquals("spam test", data.get("split").asText());
+        assertTrue(data.get("n").asInt() >= 1 && data.get("n").asInt() < 20, data.toString());
+        assertTrue(data.get("max_input_norm").asDouble() > 0, data.toString());
+        assertTrue(o.get("layers").toString().contains("classifier.weight"), "the head is one of the layers");
+        assertOneLineError(run("bound", "--model", dir.toString(), "--data", "mnist"), "spam or a SpamAssassin folder");
+        assertOneLineError(run("bound", "--model", dir.toString(), "--data", SPAM.toString(), "--seq", "8"), "use --max-tokens");
+        assertOneLineError(run("bound", "--model", "minilm", "--data", SPAM.toString()), "no classifier head");
+        assertOneLineError(run("bound", "--model", dir.toString(), "--max-tokens", "8"), "--data spam");
     }
 
     /** The bound records `--log-bounds` wrote into the run's metrics.jsonl. */

@@ -1,12 +1,7 @@
 package dev.lowrank4j.tasks.classify;
 
-import dev.lowrank4j.Lowrank4jException;
-import dev.lowrank4j.data.spam.SpamAssassin;
-import dev.lowrank4j.data.spam.TextSplit;
-import dev.lowrank4j.io.onnx.MiniLm;
 import dev.lowrank4j.models.bert.BertEncoder;
 import dev.lowrank4j.models.bert.SequenceClassifier;
-import dev.lowrank4j.models.bert.WordPieceTokenizer;
 import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.train.Metrics;
 import dev.lowrank4j.util.PhaseListener;
@@ -29,22 +24,8 @@ public final class SpamTestScore {
 
     public static Scored score(BertEncoder encoder, Map<String, Tensor> head, long seed, int maxTokens, Path dataDir,
                                 PhaseListener progress) {
-        Tensor weight = head.get(SequenceClassifier.HEAD_PATH + ".weight");
-        if (weight == null) {
-            throw new Lowrank4jException("the model has no classifier head (classifier.weight): --task spam scores a fine-tuned"
-                    + " classifier, e.g. the model/ folder of `finetune --model minilm --task spam` or its quantized copy");
-        }
-        if (maxTokens < 2 || maxTokens > FinetuneOptions.MAX_TOKENS_LIMIT) {
-            throw new Lowrank4jException("--max-tokens must be in [2, " + FinetuneOptions.MAX_TOKENS_LIMIT + "], got " + maxTokens);
-        }
-        Path dir = dataDir != null ? dataDir : SpamAssassin.defaultDir();
-        TextSplit split = progress.during("reading SpamAssassin from " + dir,
-                () -> SpamAssassin.split(dir, FinetuneOptions.DEFAULT_TEST_FRACTION, seed));
-        WordPieceTokenizer tokenizer = WordPieceTokenizer.fromResource(MiniLm.TOKENIZER_RESOURCE, maxTokens);
-        List<EncodedText> test = progress.during("tokenizing " + split.test().size() + " test e-mails",
-                () -> TextEncoding.encode(tokenizer, split.test()));
-        SequenceClassifier classifier = new SequenceClassifier(encoder, weight.dim(0), 0);
-        classifier.loadHead(head);
+        SequenceClassifier classifier = SpamClassifierData.classifier(encoder, head);
+        List<EncodedText> test = SpamClassifierData.emails("test", seed, maxTokens, dataDir, progress);
         SequenceClassification task = new SequenceClassification(classifier);
         task.setTraining(false);
         List<LabeledBatch> batches = TextBatches.sortedBatches(test, FinetuneOptions.DEFAULT_EVAL_BATCH);
