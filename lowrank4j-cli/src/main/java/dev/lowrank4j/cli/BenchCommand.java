@@ -1,5 +1,8 @@
 package dev.lowrank4j.cli;
 
+import dev.lowrank4j.Lowrank4jException;
+import dev.lowrank4j.bench.GemmBenchmark;
+import dev.lowrank4j.bench.QuantizedGemmBenchmark;
 import dev.lowrank4j.tasks.StepBenchmark;
 import dev.lowrank4j.tasks.vision.VisionStepBenchmark;
 import dev.lowrank4j.kernels.Parallel;
@@ -10,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -140,16 +144,61 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "gemm", mixinStandardHelpOptions = true,
-            description = "GEMM GFLOP/s of the Java kernel (and OpenBLAS through FFM when installed) at 1 and 2 threads.",
-            footer = {"", "Example:", "  lowrank4j bench gemm --json",
-                    "", "OpenBLAS is measured when libopenblas0-pthread is installed (apt-get install libopenblas0-pthread)."})
+            description = "GEMM GFLOP/s of the Java kernel (and OpenBLAS through FFM when installed) at 1 and 2 threads;"
+                    + " with --weights nf4, fp32 weights beside the same weights in NF4 (fused dequantizing kernels).",
+            footer = {"", "Examples:", "  lowrank4j bench gemm --json",
+                    "  lowrank4j bench gemm --weights nf4                      # training shapes and 1-8-row decode shapes",
+                    "  lowrank4j bench gemm --weights nf4 --shapes 1x4096x4096,2048x768x768 --json",
+                    "", "OpenBLAS is measured when libopenblas0-pthread is installed (apt-get install libopenblas0-pthread).",
+                    "With --weights nf4 each result has \"weights\": \"fp32\" or \"nf4\" and \"product\": \"forward\" (y = x·Wᵀ)",
+                    "or \"input_grad\" (dx = dy·W), for x m×k and W n×k."})
     static final class Gemm implements Callable<Integer> {
         @Option(names = "--json", description = "Print one JSON object {\"results\":[...]} instead of a table.")
         boolean json;
+        @Option(names = "--weights", defaultValue = "fp32", description = "fp32 (the GEMM shapes of the engine, java beside"
+                + " OpenBLAS) or nf4 (fp32 beside NF4 weights) (default: ${DEFAULT-VALUE}).")
+        String weights;
+        @Option(names = "--shapes", paramLabel = "MxNxK,...", description = "With --weights nf4: the shapes (x m×k, W n×k;"
+                + " default: 1024x1024x1024, 2048x768x768, 4096x512x2048 and 1, 4, 8 rows of a 4096x4096 weight).")
+        String shapes;
+        @Option(names = "--rounds", description = "With --weights nf4: turns each format takes per shape (default: 3).")
+        Integer rounds;
+        @Option(names = "--round-seconds", description = "With --weights nf4: length of one turn, best call kept (default: 0.6).")
+        Double roundSeconds;
 
         @Override
         public Integer call() {
-            return GemmBenchRunner.run(json);
+            switch (weights) {
+                case "fp32" -> {
+                    if (shapes != null || rounds != null || roundSeconds != null) {
+                        throw new Lowrank4jException("--shapes, --rounds and --round-seconds apply to --weights nf4; fp32 runs the engine's fixed shapes");
+                    }
+                    return GemmBenchRunner.run(json);
+                }
+                case "nf4" -> {
+                    int r = rounds == null ? GemmBenchmark.DEFAULT_ROUNDS : rounds;
+                    double seconds = roundSeconds == null ? GemmBenchmark.DEFAULT_ROUND_SECONDS : roundSeconds;
+                    if (r < 1 || !(seconds > 0)) throw new Lowrank4jException("--rounds must be >= 1 and --round-seconds > 0");
+                    return GemmBenchRunner.runNf4(json, shapes == null ? QuantizedGemmBenchmark.DEFAULT_SHAPES : nf4Shapes(shapes),
+                            r, seconds);
+                }
+                default -> throw new Lowrank4jException("--weights must be fp32 or nf4, got '" + weights + "'");
+            }
+        }
+
+        private static List<GemmBenchmark.Shape> nf4Shapes(String spec) {
+            List<GemmBenchmark.Shape> parsed;
+            try {
+                parsed = GemmBenchmark.parseShapes(spec);
+            } catch (IllegalArgumentException e) {
+                throw new Lowrank4jException("--shapes must be MxNxK[,MxNxK...] with positive sizes, got '" + spec + "'");
+            }
+            for (GemmBenchmark.Shape s : parsed) {
+                if (s.m() < 1 || s.n() < 1 || s.k() < 1 || !s.op().equals("nn")) {
+                    throw new Lowrank4jException("--shapes must be MxNxK[,MxNxK...] with positive sizes (no :op), got '" + spec + "'");
+                }
+            }
+            return parsed;
         }
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lowrank4j.util.Json;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+
 import static dev.lowrank4j.cli.CliRun.assertOneLineError;
 import static dev.lowrank4j.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,5 +47,24 @@ class BenchCommandTest {
         assertOneLineError(run("bench", "step", "--preset", "60m", "--model", "lenet5"), "--preset");
         // a model whose weights, gradients and Adam states alone exceed the heap is refused before it is built
         assertOneLineError(run("bench", "step", "--preset", "7b"), "needs at least 100.41 GiB for weights, gradients and optimizer states");
+    }
+
+    @Test
+    void gemmWithNf4WeightsMeasuresBothFormatsOnTheGivenShapes() {
+        CliRun r = run("bench", "gemm", "--weights", "nf4", "--shapes", "8x256x512", "--rounds", "1", "--round-seconds", "0.05", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode results = Json.parseObject(r.out().getBytes(StandardCharsets.UTF_8), "bench gemm").get("results");
+        assertEquals(2 * 2 * 2, results.size(), "fp32 and nf4, forward and input gradient, 1 and 2 threads");
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (JsonNode o : results) {
+            assertEquals(8, o.get("m").asInt());
+            assertTrue(o.get("gflops").asDouble() > 0, o.toString());
+            seen.add(o.get("weights").asText() + "/" + o.get("product").asText());
+        }
+        assertEquals(java.util.Set.of("fp32/forward", "fp32/input_grad", "nf4/forward", "nf4/input_grad"), seen);
+        assertOneLineError(run("bench", "gemm", "--weights", "int3"), "--weights must be fp32 or nf4");
+        assertOneLineError(run("bench", "gemm", "--shapes", "1x2x3"), "apply to --weights nf4");
+        assertOneLineError(run("bench", "gemm", "--weights", "nf4", "--shapes", "1x0x3"), "positive sizes");
+        assertOneLineError(run("bench", "gemm", "--weights", "nf4", "--shapes", "banana"), "positive sizes");
     }
 }

@@ -65,11 +65,14 @@ public final class GemmBenchmark {
 
     /** All results of a run, in measurement order. */
     public record Report(List<Result> results) {
-        /** {@code {"results":[{"backend":"java","threads":1,"m":1024,"n":1024,"k":1024,"op":"nn","gflops":123.4}, ...]}}. */
+        /**
+         * {@code {"results":[{"backend":"java","weights":"fp32","threads":1,"m":1024,"n":1024,"k":1024,"op":"nn",
+         * "gflops":123.4}, ...]}}: {@code weights} as in {@link QuantizedGemmBenchmark}'s results (every operand here is fp32).
+         */
         public String toJson() {
             return results.stream()
                     .map(r -> String.format(Locale.ROOT,
-                            "{\"backend\":\"%s\",\"threads\":%d,\"m\":%d,\"n\":%d,\"k\":%d,\"op\":\"%s\",\"gflops\":%.1f}",
+                            "{\"backend\":\"%s\",\"weights\":\"fp32\",\"threads\":%d,\"m\":%d,\"n\":%d,\"k\":%d,\"op\":\"%s\",\"gflops\":%.1f}",
                             r.backend(), r.threads(), r.m(), r.n(), r.k(), r.op(), r.gflops()))
                     .collect(Collectors.joining(",", "{\"results\":[", "]}"));
         }

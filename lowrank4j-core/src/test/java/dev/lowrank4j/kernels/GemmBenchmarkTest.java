@@ -18,8 +18,8 @@ class GemmBenchmarkTest {
         Report report = new Report(List.of(
                 new Result("java", 1, 1024, 1024, 1024, 123.44),
                 new Result("openblas", 2, 2048, 768, 768, "tn", 99.96)));
-        assertEquals("{\"results\":[{\"backend\":\"java\",\"threads\":1,\"m\":1024,\"n\":1024,\"k\":1024,"
-                        + "\"op\":\"nn\",\"gflops\":123.4},{\"backend\":\"openblas\",\"threads\":2,\"m\":2048,\"n\":768,"
+        assertEquals("{\"results\":[{\"backend\":\"java\",\"weights\":\"fp32\",\"threads\":1,\"m\":1024,\"n\":1024,\"k\":1024,"
+                        + "\"op\":\"nn\",\"gflops\":123.4},{\"backend\":\"openblas\",\"weights\":\"fp32\",\"threads\":2,\"m\":2048,\"n\":768,"
                         + "\"k\":768,\"op\":\"tn\",\"gflops\":100.0}]}",
                 report.toJson());
     }
