@@ -62,18 +62,21 @@ public final class Bounds {
 
         Map<String, BoundTotal> totals = new LinkedHashMap<>();
 
-        int koopmanLayers = lastInG ? depth - 1 : depth;
-        double lnK = (koopmanLayers - 1) * koopman.activationLogFactor();
+        // L weight layers carry the L − 1 activations σ_1..σ_{L−1} whether or not W_L is folded into g:
+        // σ_{L−1} still sits between W_{L−1} and g ∘ W_L
+        double lnK = (depth - 1) * koopman.activationLogFactor();
         for (KoopmanFactor f : kf) lnK += f.logFactor();
         double s0 = kf.getFirst().order();
         int d0 = spectra.getFirst().cols();
         double lnKernel = KoopmanFactor.logKernelDiagonal(s0, d0);
         totals.put(KOOPMAN, new BoundTotal("Hashimoto et al. 2024 (ICLR), arXiv 2302.05825",
                 lnK, hasData ? lnK + 0.5 * lnKernel - 0.5 * lnN - lnG : Double.NaN,
-                "prod_j max(1,|W_j|_2)^{s_j} / prod_i sigma_i(W_j)^{1/2} * C_sigma^{L'-1}; bound = that * |g| * sqrt(k(x,x)/n) / gamma",
-                "|g| = 1, C_sigma = exp(" + koopman.activationLogFactor() + ") per activation; G_j of injective layers omitted; "
-                        + (lastInG ? "last layer taken into g; " : "") + "ln k(x,x) = " + round(lnKernel)
-                        + " for s = " + round(s0) + ", d = " + d0));
+                "prod_j max(1,|W_j|_2)^{s_j} / prod_i sigma_i(W_j)^{1/2} * C_sigma^{L-1}; bound = that * |g| * sqrt(k(x,x)/n) / gamma",
+                "|g| = 1, C_sigma = exp(" + koopman.activationLogFactor() + ") per activation (assumed: for ReLU the operator is"
+                        + " unbounded, so this is the paper's weight factor, not a bound of a ReLU network); G_j of injective layers"
+                        + " omitted; " + (lastInG ? "last layer taken into g (|g o W_L| is infinite for a non-injective head); " : "")
+                        + "ln k(x,x) = " + round(lnKernel) + " for s = " + round(s0) + ", d = " + d0
+                        + " (a constant of the Fourier normalization: compare bounds across input dimensions by log10_complexity)"));
 
         double lnFro = depth * ln2 + sumLogFro;
         totals.put(FROBENIUS, rademacher("Neyshabur, Tomioka & Srebro 2015 (COLT)", lnFro, hasData, lnB, lnN, lnG,

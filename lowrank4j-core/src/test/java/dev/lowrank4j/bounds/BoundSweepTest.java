@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,12 @@ class BoundSweepTest {
         ImageSplit digits = IdxDirectory.load(Path.of(BoundSweepTest.class.getResource("/digits-8x8").toURI()));
         var cfg = new BoundSweep.Config("digits", digits, List.of(16), 2, List.of(0.0),
                 new ClassifierTraining.Settings(2, 64, 1e-3, 0, 7), 0.1, KoopmanOptions.defaults(), tmp);
-        BoundSweep.run(cfg, s -> {});
+        Map<String, Object> result = BoundSweep.run(cfg, s -> {});
+        // the weights-only Koopman factor is ranked beside the bounds, and each run records it
+        assertTrue(((Map<?, ?>) result.get("spearman")).containsKey(BoundSweep.KOOPMAN_WEIGHTS));
+        Map<?, ?> run = (Map<?, ?>) ((List<?>) result.get("runs")).getFirst();
+        assertEquals("Infinity", String.valueOf(run.get("log10_koopman_weights")), "64 -> 16 is not injective: " + run);
+        assertTrue(java.nio.file.Files.readString(tmp.resolve("sweep.md")).contains("| koopman_weights |"));
         Path dir = tmp.resolve("w16-p0.0");
         LowRankModelFile.Loaded m = LowRankModelFile.load(dir);
         assertTrue(m.layers().isEmpty());

@@ -120,6 +120,9 @@ class KoopmanFactorTest {
                 LayerMatrix.dense("c", 2, 2, diag(1, 1)));
         BoundReport r = Bounds.compute(new MatrixLayers("n", true, layers), null, new KoopmanOptions(0.5, null, 0.25, false));
         assertEquals(2 * 0.25, r.total(Bounds.KOOPMAN).logComplexity(), 1e-12);
+        // with the last layer folded into g the two activations remain: σ_2 sits between b and g ∘ c
+        BoundReport inG = Bounds.compute(new MatrixLayers("n", true, layers), null, new KoopmanOptions(0.5, null, 0.25, true));
+        assertEquals(2 * 0.25, inG.total(Bounds.KOOPMAN).logComplexity(), 1e-12);
     }
 
     @Test
