@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A LoQT layer (ALGORITHMS §4a): {@code y = W_q(x) + s·B(P(x))}, W in NF4 (or float32 for
@@ -159,10 +160,32 @@ public final class LoqtLinear implements LinearLayer {
     public Map<String, ? extends Accounted> buffers() {
         Map<String, Accounted> m = new LinkedHashMap<>(base.buffers());
         if (projection != null) {
-            String name = side == LoqtSide.LEFT ? "lora_A.weight" : "lora_B.weight";
+            String name = projectionKey();
             projection.storage().buffers().forEach((k, v) -> m.put(name + k.substring("weight".length()), v));
         }
         return m;
+    }
+
+    /** P's name relative to the module path: {@code lora_A.weight} (left) or {@code lora_B.weight} (right). */
+    String projectionKey() {
+        return side == LoqtSide.LEFT ? "lora_A.weight" : "lora_B.weight";
+    }
+
+    /** How P is held now (dense or NF4); null before the first update. */
+    WeightStorage projectionStorage() {
+        return projection == null ? null : projection.storage();
+    }
+
+    /** What a checkpoint needs beyond the parameters: W and P where they are NF4 ({@link LoqtState}). */
+    @Override
+    public Map<String, Nf4Tensor> packedState() {
+        return LoqtState.packed(this);
+    }
+
+    /** Rebuilds P (and W's NF4) as the checkpoint had them after its last merge ({@link LoqtState}). */
+    @Override
+    public void restorePackedState(Map<String, Nf4Tensor> packed, Set<String> floatNames) {
+        LoqtState.restore(this, packed, floatNames);
     }
 
     // ---------------------------------------------------------------- passes
@@ -305,8 +328,8 @@ public final class LoqtLinear implements LinearLayer {
         }
         SingularTriplets t = svd.top(gradient, out, in, r, seed, modulePath + ".weight gradient");
         float[] p = side == LoqtSide.LEFT ? t.vt() : t.u(); // top right singular vectors as rows, or top left ones as columns
-        int[] pShape = side == LoqtSide.LEFT ? new int[] {r, in} : new int[] {out, r};
-        String pName = modulePath + (side == LoqtSide.LEFT ? ".lora_A.weight" : ".lora_B.weight");
+        int[] pShape = projectionShape();
+        String pName = modulePath + "." + projectionKey();
         WeightStorage pStorage;
         float[] pUsed;
         if (cfg.quantizeProjection()) {
@@ -323,12 +346,27 @@ public final class LoqtLinear implements LinearLayer {
                         "the merged weight of " + modulePath)
                 : new ErrorCompensation.Result(null, new float[factor.numel()], 0, 0);
         // everything that can fail has run: commit
-        projection = new Linear(pName.substring(0, pName.length() - ".weight".length()), pStorage, null);
-        if (base.sharedGradientBuffers() != null) projection.shareGradientBuffers(base.sharedGradientBuffers(), base.sharedGradientSlot() + ".loqt.projection");
         System.arraycopy(init.factor(), 0, factor.data(), 0, init.factor().length);
-        if (cfg.quantize()) base.setStorage(new PackedWeights(init.quantized()));
+        install(pStorage, cfg.quantize() ? init.quantized() : null);
         capture.setTrainable(false);
         capture = null;
+    }
+
+    /** P's shape: [r, in] (left) or [out, r] (right). */
+    int[] projectionShape() {
+        return side == LoqtSide.LEFT ? new int[] {r, in} : new int[] {out, r};
+    }
+
+    /**
+     * Makes {@code p} the adapter's projection and {@code w} (when not null) the NF4 weight, and
+     * switches the adapter on: the end of a re-initialisation, and of a restore from a checkpoint,
+     * which must leave the layer exactly as the re-initialisation did.
+     */
+    void install(WeightStorage p, Nf4Tensor w) {
+        String pName = modulePath + "." + projectionKey();
+        projection = new Linear(pName.substring(0, pName.length() - ".weight".length()), p, null);
+        if (base.sharedGradientBuffers() != null) projection.shareGradientBuffers(base.sharedGradientBuffers(), base.sharedGradientSlot() + ".loqt.projection");
+        if (w != null) base.setStorage(new PackedWeights(w));
         adapterActive = true;
     }
 

@@ -1,5 +1,6 @@
 package dev.lowrank4j.loqt;
 
+import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.linalg.TopSvd;
 import dev.lowrank4j.nn.Parameter;
 import dev.lowrank4j.optim.Optimizer;
@@ -150,9 +151,24 @@ public final class LoqtOptimizer implements Optimizer {
         return inner.state();
     }
 
+    /**
+     * The inner optimizer's state is all there is: where the schedule stands follows from the step
+     * count, the SVD seeds are fixed per layer, and B's moments are the inner state of B. The model
+     * loads first, so a layer without P here means the checkpoint lacks its LoQT state: step 0
+     * always merges, so past it every layer has one.
+     */
     @Override
     public void loadState(Map<String, Tensor> state, long steps) {
+        if (steps > 0) {
+            for (LoqtLinear l : layers) {
+                if (!l.initialized()) {
+                    throw new Lowrank4jException(l.modulePath() + ": the checkpoint holds no LoQT state (P, and W in NF4 for loqt)"
+                            + " for this layer after step " + steps + "; was it written by another method or an older lowrank4j?");
+                }
+            }
+        }
         inner.loadState(state, steps);
+        updates = steps == 0 ? 0 : cfg.schedule().steps(steps - 1).size();
     }
 
     @Override

@@ -1,10 +1,12 @@
 package dev.lowrank4j.nn;
 
+import dev.lowrank4j.quant.nf4.Nf4Tensor;
 import dev.lowrank4j.tensor.Accounted;
 import dev.lowrank4j.tensor.Tensor;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Anything that can stand where a linear layer stands: the plain {@link Linear} and every adapter
@@ -45,12 +47,36 @@ public interface LinearLayer {
 
     /**
      * Tensors the layer holds that are not float parameters (a packed weight and its scales), by
-     * name relative to the layer's module path ({@code weight}, {@code weight.absmax}, ...): saved
-     * with checkpoints and counted by the memory ledger. Plain float layers have none.
+     * name relative to the layer's module path ({@code weight}, {@code weight.absmax}, ...): what
+     * the memory ledger counts. Plain float layers have none.
      */
     default Map<String, ? extends Accounted> buffers() {
         return Map.of();
     }
+
+    /**
+     * Packed tensors a training checkpoint must hold beside the float parameters, because the
+     * layer changes them while it trains and nothing else can rebuild them (LoQT re-quantizes W
+     * and P at every merge), by name relative to the module path. A packed base that never
+     * changes (QLoRA's, re-encoded from the source model on every start) is not state: none here.
+     */
+    default Map<String, Nf4Tensor> packedState() {
+        return Map.of();
+    }
+
+    /**
+     * Takes back what {@link #packedState} saved, into a freshly built layer, before the float
+     * parameters load: the layer rebuilds whatever its saved state implies, so that its
+     * {@link #parameters()} then match the checkpoint's float tensors (LoQT's P is a parameter
+     * only after the first merge). Names are relative to the module path; anything that does not
+     * fit the layer is a one-line {@link dev.lowrank4j.Lowrank4jException}. A packed tensor the
+     * layer leaves out of its {@link #packedState} afterwards is refused by the model
+     * ({@link ModuleHost#restorePackedState}), so layers without packed state need nothing here.
+     *
+     * @param packed     the checkpoint's packed tensors under this layer
+     * @param floatNames the names of its float tensors under this layer
+     */
+    default void restorePackedState(Map<String, Nf4Tensor> packed, Set<String> floatNames) {}
 
     /** Bytes this layer keeps alive between forward and backward, and its input-gradient buffer (for the memory ledger). */
     default long activationBytes() {

@@ -1,11 +1,14 @@
 package dev.lowrank4j.nn;
 
 import dev.lowrank4j.Lowrank4jException;
+import dev.lowrank4j.quant.nf4.Nf4Tensor;
 import dev.lowrank4j.tensor.Accounted;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What methods need from a model: its replaceable projections by module path, a way to swap one,
@@ -26,6 +29,42 @@ public interface ModuleHost {
         Map<String, Accounted> out = new LinkedHashMap<>();
         linears().forEach((path, layer) -> layer.buffers().forEach((k, v) -> out.put(path + "." + k, v)));
         return out;
+    }
+
+    /** What every linear gives a training checkpoint beside its float parameters ({@link LinearLayer#packedState}), by full name. */
+    default Map<String, Nf4Tensor> packedState() {
+        Map<String, Nf4Tensor> out = new LinkedHashMap<>();
+        linears().forEach((path, layer) -> layer.packedState().forEach((k, v) -> out.put(path + "." + k, v)));
+        return out;
+    }
+
+    /**
+     * Hands each linear its part of a checkpoint ({@link LinearLayer#restorePackedState}), before
+     * the float weights load. A packed tensor that no linear keeps afterwards (one under no
+     * linear's path, or under a layer without packed state) is a one-line error naming it: a
+     * checkpoint of another method must not load as if it fitted.
+     *
+     * @param floatNames the names of the checkpoint's float tensors
+     */
+    default void restorePackedState(Map<String, Nf4Tensor> packed, Set<String> floatNames) {
+        Set<String> taken = new HashSet<>();
+        linears().forEach((path, layer) -> {
+            String prefix = path + ".";
+            Map<String, Nf4Tensor> mine = new LinkedHashMap<>();
+            packed.forEach((k, v) -> {
+                if (k.startsWith(prefix)) mine.put(k.substring(prefix.length()), v);
+            });
+            Set<String> floats = new HashSet<>();
+            for (String k : floatNames) if (k.startsWith(prefix)) floats.add(k.substring(prefix.length()));
+            layer.restorePackedState(mine, floats);
+            for (String k : layer.packedState().keySet()) if (mine.containsKey(k)) taken.add(prefix + k);
+        });
+        for (String k : packed.keySet()) {
+            if (!taken.contains(k)) {
+                throw new Lowrank4jException("the checkpoint holds " + k + " packed (NF4), but no layer of this model keeps it"
+                        + " (a checkpoint of another method?)");
+            }
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.lowrank4j.io.HfCheckpoint;
 import dev.lowrank4j.io.LlamaConfigJson;
 import dev.lowrank4j.models.llama.LlamaModel;
 import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.quant.nf4.Nf4Tensor;
 import dev.lowrank4j.tensor.Accounted;
 import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.train.Metrics;
@@ -83,6 +84,18 @@ public final class CausalLm implements ModelWithLoss<TokenDataset.Batch> {
 
     @Override
     public void loadStateDict(Map<String, Tensor> weights) {
+        model.loadWeights(weights);
+    }
+
+    @Override
+    public Map<String, Nf4Tensor> packedStateDict() {
+        return model.packedState();
+    }
+
+    /** Packed state first: it decides which parameters the layers have (LoQT's P), which the float weights then fill. */
+    @Override
+    public void loadStateDict(Map<String, Tensor> weights, Map<String, Nf4Tensor> packed) {
+        model.restorePackedState(packed, weights.keySet());
         model.loadWeights(weights);
     }
 

@@ -82,10 +82,6 @@ public final class PretrainJob {
             train = o.stepsGiven() ? saved.train().withSteps(Math.max(saved.train().steps(), o.train().steps())) : saved.train();
             corpusPath = saved.corpus();
             corpusName = corpusPath == null ? Corpus.EMBEDDED_NAME : corpusPath.toString();
-            if (method.isLoqt()) {
-                throw new Lowrank4jException(runDir + ": resuming a " + method.id() + " run is not supported yet "
-                        + "(checkpoints do not hold the NF4 weights and projections); start a new run");
-            }
         } else if (replica.leader() && Checkpoints.latest(runDir).isPresent()) {
             throw new Lowrank4jException(runDir + " already holds a run; add --resume to continue it or choose another --out");
         }

@@ -6,7 +6,10 @@ import dev.lowrank4j.io.HfCheckpoint;
 import dev.lowrank4j.io.SafeTensors;
 import dev.lowrank4j.io.SafeTensorsFile;
 import dev.lowrank4j.io.SafeTensorsWriter;
+import dev.lowrank4j.io.bnb.Bnb4bitCheckpoint;
+import dev.lowrank4j.io.bnb.Bnb4bitWeights;
 import dev.lowrank4j.optim.Optimizer;
+import dev.lowrank4j.quant.nf4.Nf4Tensor;
 import dev.lowrank4j.tensor.Tensor;
 import dev.lowrank4j.util.CrashPoints;
 import dev.lowrank4j.util.Json;
@@ -28,6 +31,10 @@ import java.util.stream.Stream;
  * Checkpoints as folders {@code checkpoints/step-NNNNNNN/} holding the model's weights
  * ({@code model.safetensors}, plus whatever config the model writes: for a LLaMA that makes the
  * folder a Hugging Face model folder), {@code optimizer.safetensors} and {@code trainer_state.json}.
+ * A model's packed state ({@link ModelWithLoss#packedStateDict()}, LoQT's NF4 W and P) goes into
+ * {@code model.safetensors} too, each tensor in the layout transformers writes for bitsandbytes
+ * 4-bit weights ({@link Bnb4bitWeights}: the packed codes as U8, absmax as F32), which keeps every
+ * bit; models without packed state write exactly the float folder they always did.
  * A folder is filled under a temporary name and renamed into place in one atomic step, so a crash
  * never leaves a half-written checkpoint behind.
  */
@@ -44,8 +51,9 @@ public final class Checkpoints {
 
     private Checkpoints() {}
 
-    public record Loaded(Path dir, Map<String, Tensor> model, Map<String, Tensor> optimizer, long optimizerSteps,
-                         TrainerState state) {}
+    /** @param packed the model's packed state by name (empty for most models) */
+    public record Loaded(Path dir, Map<String, Tensor> model, Map<String, Nf4Tensor> packed, Map<String, Tensor> optimizer,
+                         long optimizerSteps, TrainerState state) {}
 
     public static Path save(Path runDir, ModelWithLoss<?> model, Optimizer optimizer, TrainerState state, int keep) {
         Path root = runDir.resolve(DIR);
@@ -58,6 +66,8 @@ public final class Checkpoints {
             Files.createDirectories(tmp);
             SafeTensorsWriter weights = new SafeTensorsWriter();
             model.stateDict().forEach(weights::putFloat);
+            // "float32": what bitsandbytes would dequantize them to, as the float tensors beside them
+            model.packedStateDict().forEach((n, t) -> Bnb4bitWeights.put(weights, n, t, "float32"));
             weights.write(tmp.resolve(HfCheckpoint.WEIGHTS_FILE));
             CrashPoints.pause(); // crash tests: a kill here leaves a half-filled temporary folder
             model.writeConfig(tmp);
@@ -132,7 +142,8 @@ public final class Checkpoints {
     }
 
     public static Loaded load(Path dir) {
-        Map<String, Tensor> model = HfCheckpoint.readWeights(dir);
+        // shapes are the layers' to check: they know what they hold, this folder does not
+        Bnb4bitCheckpoint.Tensors model = Bnb4bitCheckpoint.readTensors(HfCheckpoint.weightFiles(dir), (file, weight) -> null);
         Map<String, Tensor> opt = new LinkedHashMap<>();
         long optSteps;
         try (SafeTensorsFile f = SafeTensors.open(dir.resolve(OPTIMIZER_FILE))) {
@@ -145,7 +156,7 @@ public final class Checkpoints {
                 throw new Lowrank4jException(dir + "/" + OPTIMIZER_FILE + ": optimizer_steps '" + s + "' is not a number");
             }
         }
-        return new Loaded(dir, model, opt, optSteps, readState(dir.resolve(STATE_FILE)));
+        return new Loaded(dir, model.floats(), model.packed(), opt, optSteps, readState(dir.resolve(STATE_FILE)));
     }
 
     private static TrainerState readState(Path file) {

@@ -1,6 +1,8 @@
 package dev.lowrank4j.train;
 
+import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.nn.Parameter;
+import dev.lowrank4j.quant.nf4.Nf4Tensor;
 import dev.lowrank4j.tensor.Accounted;
 import dev.lowrank4j.tensor.Tensor;
 
@@ -41,6 +43,26 @@ public interface ModelWithLoss<B> {
 
     /** Puts saved weights back; every problem (missing, unexpected, misshaped) in one message. */
     void loadStateDict(Map<String, Tensor> weights);
+
+    /**
+     * Packed tensors a checkpoint holds beside {@link #stateDict()}: state no float parameter
+     * carries and nothing else rebuilds (LoQT's NF4 W and P), by full name. Most models have none.
+     */
+    default Map<String, Nf4Tensor> packedStateDict() {
+        return Map.of();
+    }
+
+    /**
+     * Puts a checkpoint back: {@link #packedStateDict()}'s tensors, then the float weights. A model
+     * without packed state refuses any, so a checkpoint of another method is a one-line error.
+     */
+    default void loadStateDict(Map<String, Tensor> weights, Map<String, Nf4Tensor> packed) {
+        if (!packed.isEmpty()) {
+            throw new Lowrank4jException("the checkpoint holds " + packed.keySet().iterator().next()
+                    + " packed (NF4), but this model keeps no packed state (a checkpoint of another method?)");
+        }
+        loadStateDict(weights);
+    }
 
     /** Writes what makes a checkpoint folder self-describing beside the weights (a config.json). */
     default void writeConfig(Path dir) {}

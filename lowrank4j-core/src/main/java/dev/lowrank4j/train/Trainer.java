@@ -78,7 +78,7 @@ public final class Trainer<B> {
             Optional<Path> latest = Checkpoints.latest(runDir);
             if (latest.isEmpty()) throw new Lowrank4jException(runDir + ": nothing to resume (no checkpoints/step-* folder)");
             Checkpoints.Loaded ck = Checkpoints.load(latest.get());
-            model.loadStateDict(ck.model());
+            model.loadStateDict(ck.model(), ck.packed());
             optimizer.loadState(ck.optimizer(), ck.optimizerSteps());
             state = ck.state();
             stream.seek(state.dataPosition());

@@ -19,9 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * A Hugging Face model folder in the layout transformers saves for a bitsandbytes 4-bit model:
@@ -38,6 +40,9 @@ public final class Bnb4bitCheckpoint {
 
     /** The packed linears by module path, and every other tensor as float32 by name. */
     public record Contents(BnbQuantizationConfig quantization, Map<String, Nf4Tensor> packed, Map<String, Tensor> floats) {}
+
+    /** The tensors of some weight files: NF4 weights by name, and every other tensor as float32 by name. */
+    public record Tensors(Map<String, Nf4Tensor> packed, Map<String, Tensor> floats) {}
 
     private Bnb4bitCheckpoint() {}
 
@@ -56,31 +61,53 @@ public final class Bnb4bitCheckpoint {
     public static Contents read(Path dir, Map<String, int[]> shapes) {
         BnbQuantizationConfig q = quantization(dir).orElseThrow(() -> new Lowrank4jException(dir
                 + ": config.json has no bitsandbytes quantization_config; not a 4-bit model folder"));
+        Tensors t = readTensors(HfCheckpoint.weightFiles(dir), (file, weight) -> {
+            int[] shape = moduleOf(weight) == null ? null : shapes.get(moduleOf(weight));
+            if (shape == null) {
+                throw new Lowrank4jException(file.getFileName() + ": " + weight
+                        + " is stored in 4 bits, but the model has no linear layer of that name");
+            }
+            return shape;
+        });
+        if (t.packed().isEmpty()) {
+            throw new Lowrank4jException(dir + ": config.json declares a bitsandbytes 4-bit model, but no weight in it is stored in 4 bits");
+        }
+        Map<String, Nf4Tensor> packed = new LinkedHashMap<>();
+        t.packed().forEach((weight, nf4) -> packed.put(moduleOf(weight), nf4));
+        return new Contents(q, packed, t.floats());
+    }
+
+    /**
+     * Every tensor of {@code files} as this layout stores them: each weight with a quant state as
+     * NF4 under the weight's name, its quant-state tensors consumed, everything else as float32.
+     * Training checkpoints read their packed weights through this too (LoQT's NF4 W and P).
+     *
+     * @param shapeOf for a 4-bit weight found in a file, the shape it must have (checked before its
+     *                codes are read), or null for any; it may refuse the name with a one-line error
+     */
+    public static Tensors readTensors(List<Path> files, BiFunction<Path, String, int[]> shapeOf) {
         Map<String, Nf4Tensor> packed = new LinkedHashMap<>();
         Map<String, Tensor> floats = new LinkedHashMap<>();
-        for (Path file : HfCheckpoint.weightFiles(dir)) {
+        for (Path file : files) {
             try (SafeTensorsFile f = SafeTensors.open(file)) {
                 Set<String> owned = new HashSet<>();
                 for (String name : f.names()) {
                     int at = name.indexOf("." + BnbQuantState.KEY_PREFIX);
                     if (at < 0) continue;
                     String weight = name.substring(0, at);
-                    String module = weight.endsWith(WEIGHT) ? weight.substring(0, weight.length() - WEIGHT.length()) : null;
-                    int[] shape = module == null ? null : shapes.get(module);
-                    if (shape == null) {
-                        throw new Lowrank4jException(file.getFileName() + ": " + weight
-                                + " is stored in 4 bits, but the model has no linear layer of that name");
-                    }
-                    packed.put(module, Bnb4bitWeights.read(f, weight, shape));
+                    int[] shape = shapeOf.apply(file, weight);
+                    packed.put(weight, shape == null ? Bnb4bitWeights.read(f, weight) : Bnb4bitWeights.read(f, weight, shape));
                     owned.addAll(Bnb4bitWeights.tensorNames(weight, true));
                 }
                 for (String name : f.names()) if (!owned.contains(name)) floats.put(name, f.readFloat(name));
             }
         }
-        if (packed.isEmpty()) {
-            throw new Lowrank4jException(dir + ": config.json declares a bitsandbytes 4-bit model, but no weight in it is stored in 4 bits");
-        }
-        return new Contents(q, packed, floats);
+        return new Tensors(packed, floats);
+    }
+
+    /** The module path of a {@code <module>.weight} name, else null. */
+    private static String moduleOf(String weight) {
+        return weight.endsWith(WEIGHT) ? weight.substring(0, weight.length() - WEIGHT.length()) : null;
     }
 
     /**

@@ -52,7 +52,7 @@ public interface WeightStorage {
     /**
      * Named tensors the storage holds beyond {@link #parameter()} (packed codes, scales), under
      * suffixes of the layer's module path such as {@code weight} or {@code weight.absmax}; they are
-     * what checkpoints save and the memory ledger counts. Dense storage has none.
+     * what the memory ledger counts. Dense storage has none.
      */
     default Map<String, ? extends Accounted> buffers() {
         return Map.of();
