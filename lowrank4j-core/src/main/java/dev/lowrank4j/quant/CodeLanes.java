@@ -25,6 +25,13 @@ public final class CodeLanes {
     /** Whether the vector decoders should be used on this machine. */
     public static final boolean AVAILABLE = (REQUESTED == 8 || REQUESTED == 16)
             && !Boolean.getBoolean("lowrank4j.quant.scalarDecode");
+    /**
+     * Whether the fused row dot products may decode in registers: only where the decoded vectors
+     * have the width of the float dot product they must match bit for bit ({@code
+     * DirectGemm.dot}, which sums in the preferred width). With {@code -Dlowrank4j.quant.lanes=8}
+     * on an AVX-512 machine the accumulation order would differ, so the row is unpacked instead.
+     */
+    public static final boolean FUSED_DOT = AVAILABLE && REQUESTED == FloatVector.SPECIES_PREFERRED.length();
     /** Elements per decoded vector (8 where the decoders are not used, so that tests can still run them). */
     public static final int LANES = REQUESTED == 16 ? 16 : 8;
     /** LANES floats: the species of every decoded vector. */
@@ -107,6 +114,19 @@ public final class CodeLanes {
         ((ByteVector) count.convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(out, off);
     }
 
+    private static final IntVector IOTA_LOW = IntVector.zero(INTS).addIndex(1);
+    private static final IntVector IOTA_HIGH = LANES == 16 ? IOTA_LOW : IOTA_LOW.add(8);
+
+    /**
+     * Half of the table (c − zero)·scale over the codes c = 0..15 (the low or high half with 8
+     * lanes; with 16 both are the whole table): the INT formats' dequantization of one group,
+     * computed with the same operations per entry as per element, so the same bits.
+     */
+    public static IntVector affineTable(boolean high, int zero, float scale) {
+        IntVector codes = high ? IOTA_HIGH : IOTA_LOW;
+        return ((FloatVector) codes.sub(zero).convert(VectorOperators.I2F, 0)).mul(scale).reinterpretAsInts();
+    }
+
     /** A 16-entry float table, prepared for {@link #lookup}. */
     public static Table table(float[] sixteenValues) {
         if (sixteenValues.length != 16) throw new IllegalArgumentException("a table has 16 entries");
@@ -120,7 +140,23 @@ public final class CodeLanes {
 
     /** table[index] per lane, as floats; indices are 0..15. */
     public static FloatVector lookup(IntVector index, Table table) {
-        IntVector bits = LANES == 16 ? index.selectFrom(table.low()) : index.selectFrom(table.low(), table.high());
+        return lookup(index, table.low(), table.high());
+    }
+
+    /** The same lookup in a table held as its two halves (one vector twice with 16 lanes). */
+    public static FloatVector lookup(IntVector index, IntVector low, IntVector high) {
+        IntVector bits = LANES == 16 ? index.selectFrom(low) : index.selectFrom(low, high);
         return bits.reinterpretAsFloats();
+    }
+
+    /**
+     * Half of a table ({@link Table#low()} or {@link Table#high()}) with every entry times
+     * {@code scale}. Looking up in it gives table[i]·scale with the same bits as looking up and
+     * then multiplying, so a block's scale costs one multiply per block instead of one per vector.
+     * The halves stay separate vectors, not a new {@link Table}: vectors passed around inside a
+     * record in the decoders' hot loops risk being boxed.
+     */
+    public static IntVector scaled(IntVector half, float scale) {
+        return half.reinterpretAsFloats().mul(scale).reinterpretAsInts();
     }
 }

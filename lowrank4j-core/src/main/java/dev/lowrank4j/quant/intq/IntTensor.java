@@ -191,33 +191,38 @@ public final class IntTensor implements QuantizedTensor {
         boolean fits = groupsPerRow == 1 || groupLength % step == 0;
         int lastStep = start + (cols / step - 1) * step;
         boolean loadsFit = cols < step || vectorLoadFits(options.bits() == 4 ? lastStep : lastStep + CodeLanes.LANES);
-        if (!CodeLanes.AVAILABLE || !fits || start % CodeStream.byteAlignedEvery(options.bits()) != 0 || !loadsFit) {
+        if (!CodeLanes.FUSED_DOT || !fits || start % CodeStream.byteAlignedEvery(options.bits()) != 0 || !loadsFit) {
             return QuantizedTensor.super.dotRow(row, x, xOff, scratch);
         }
         int shift = xOff - start;
         FloatVector acc0 = FloatVector.zero(CodeLanes.FLOATS), acc1 = acc0;
-        int f = start, group = -1, zero = 0;
-        float scale = 0f;
-        for (; f + step <= end; f += step) {
-            int gi = row * groupsPerRow + (f - start) / groupLength;
-            if (gi != group) {
-                group = gi;
-                scale = scales[gi];
-                zero = zeros == null ? options.symmetricZero() : zeros[gi] & 0xFF;
-            }
-            IntVector q0, q1;
-            if (options.bits() == 4) { // one load holds both halves
-                var bytes = CodeLanes.load(codes, f >> 1);
-                q0 = CodeLanes.nibbles(bytes, false);
-                q1 = CodeLanes.nibbles(bytes, true);
+        int f = start;
+        // Codes of ≤ 4 bits index their group's 16-entry table of (c − zero)·scale: one lookup per
+        // vector instead of a subtract, a conversion and a multiply (the same bits). One group at
+        // a time, so the table is made at the top of a group and never merged into the step
+        // loop's vector locals (a merged vector local is boxed on every step).
+        boolean table = options.bits() <= 4;
+        while (f + step <= end) {
+            int g = (f - start) / groupLength, gi = row * groupsPerRow + g;
+            int groupEnd = groupsPerRow == 1 ? end : Math.min(end, start + (g + 1) * groupLength);
+            float scale = scales[gi];
+            int zero = zeros == null ? options.symmetricZero() : zeros[gi] & 0xFF;
+            if (table) {
+                IntVector low = CodeLanes.affineTable(false, zero, scale);
+                IntVector high = CodeLanes.LANES == 16 ? low : CodeLanes.affineTable(true, zero, scale);
+                for (; f + step <= groupEnd; f += step) {
+                    acc0 = CodeLanes.lookup(stepCodes(f, false), low, high).fma(FloatVector.fromArray(CodeLanes.FLOATS, x, f + shift), acc0);
+                    acc1 = CodeLanes.lookup(stepCodes(f, true), low, high)
+                            .fma(FloatVector.fromArray(CodeLanes.FLOATS, x, f + shift + CodeLanes.LANES), acc1);
+                }
             } else {
-                q0 = decode(f);
-                q1 = decode(f + CodeLanes.LANES);
+                for (; f + step <= groupEnd; f += step) {
+                    FloatVector w0 = ((FloatVector) stepCodes(f, false).sub(zero).convert(VectorOperators.I2F, 0)).mul(scale);
+                    FloatVector w1 = ((FloatVector) stepCodes(f, true).sub(zero).convert(VectorOperators.I2F, 0)).mul(scale);
+                    acc0 = w0.fma(FloatVector.fromArray(CodeLanes.FLOATS, x, f + shift), acc0);
+                    acc1 = w1.fma(FloatVector.fromArray(CodeLanes.FLOATS, x, f + shift + CodeLanes.LANES), acc1);
+                }
             }
-            FloatVector w0 = ((FloatVector) q0.sub(zero).convert(VectorOperators.I2F, 0)).mul(scale);
-            FloatVector w1 = ((FloatVector) q1.sub(zero).convert(VectorOperators.I2F, 0)).mul(scale);
-            acc0 = w0.fma(FloatVector.fromArray(CodeLanes.FLOATS, x, f + shift), acc0);
-            acc1 = w1.fma(FloatVector.fromArray(CodeLanes.FLOATS, x, f + shift + CodeLanes.LANES), acc1);
         }
         float sum = f > start ? Lanes.sum(acc0.add(acc1)) : 0f;
         for (; f < end; f++) {
@@ -225,6 +230,16 @@ public final class IntTensor implements QuantizedTensor {
             sum += scale(row, col) * (code(f) - zero(row, col)) * x[f + shift];
         }
         return sum;
+    }
+
+    /**
+     * The codes of the first (or, with {@code second}, the next) LANES elements of the step at f.
+     * 4-bit codes of both halves sit in one load of LANES bytes; the C2 compiler merges the two
+     * identical loads of a step into one (both hit L1 anyway).
+     */
+    private IntVector stepCodes(int f, boolean second) {
+        if (options.bits() == 4) return CodeLanes.nibbles(CodeLanes.load(codes, f >> 1), second);
+        return decode(second ? f + CodeLanes.LANES : f);
     }
 
     /** The LANES codes from element f on, which starts on a byte and whose load fits. */

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import dev.lowrank4j.kernels.Lanes;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 
 /**
  * A tensor in bitsandbytes' NF4 layout: the row-major values are cut into blocks of
@@ -181,22 +182,26 @@ public final class Nf4Tensor implements QuantizedTensor {
     public float dotRow(int row, float[] x, int xOff, float[] scratch) {
         if (row < 0 || row >= rows) throw new IndexOutOfBoundsException("row " + row + " of " + rows);
         int start = row * cols, end = start + cols;
-        if (!CodeLanes.AVAILABLE || (start & (STEP - 1)) != 0) return QuantizedTensor.super.dotRow(row, x, xOff, scratch);
+        if (!CodeLanes.FUSED_DOT || (start & (STEP - 1)) != 0) return QuantizedTensor.super.dotRow(row, x, xOff, scratch);
         int shift = xOff - start; // x index of flat element f
         FloatVector acc0 = FloatVector.zero(CodeLanes.FLOATS), acc1 = acc0;
-        int f = start, block = -1;
-        float scale = 0f;
-        for (; f + STEP <= end; f += STEP) {
-            int b = f >>> blockShift;
-            if (b != block) {
-                block = b;
-                scale = scales.scale(b);
+        int f = start;
+        while (f + STEP <= end) { // one block at a time (blocks are whole steps, ≥ 32 elements)
+            int block = f >>> blockShift, blockEnd = (int) Math.min(end, (long) (block + 1) << blockShift);
+            // The code table times the block's absmax: one multiply per block, not one per vector
+            // (lookup-then-multiply and multiply-then-lookup give the same bits). Computed at the
+            // top of a block, not swapped in inside the step loop: a vector local merged with a
+            // table loaded from a field is boxed on every step.
+            float scale = scales.scale(block);
+            IntVector low = CodeLanes.scaled(CODE_TABLE.low(), scale);
+            IntVector high = CodeLanes.LANES == 16 ? low : CodeLanes.scaled(CODE_TABLE.high(), scale);
+            for (; f + STEP <= blockEnd; f += STEP) {
+                ByteVector bytes = CodeLanes.load(codes, f >> 1);
+                FloatVector w0 = CodeLanes.lookup(CodeLanes.nibbles(bytes, false), low, high);
+                FloatVector w1 = CodeLanes.lookup(CodeLanes.nibbles(bytes, true), low, high);
+                acc0 = w0.fma(FloatVector.fromArray(CodeLanes.FLOATS, x, f + shift), acc0);
+                acc1 = w1.fma(FloatVector.fromArray(CodeLanes.FLOATS, x, f + shift + CodeLanes.LANES), acc1);
             }
-            ByteVector bytes = CodeLanes.load(codes, f >> 1);
-            FloatVector w0 = CodeLanes.lookup(CodeLanes.nibbles(bytes, false), CODE_TABLE).mul(scale);
-            FloatVector w1 = CodeLanes.lookup(CodeLanes.nibbles(bytes, true), CODE_TABLE).mul(scale);
-            acc0 = w0.fma(FloatVector.fromArray(CodeLanes.FLOATS, x, f + shift), acc0);
-            acc1 = w1.fma(FloatVector.fromArray(CodeLanes.FLOATS, x, f + shift + CodeLanes.LANES), acc1);
         }
         float sum = f > start ? Lanes.sum(acc0.add(acc1)) : 0f;
         for (; f < end; f++) sum += Nf4Code.VALUES[codeIndex(f)] * scales.scale(f >>> blockShift) * x[f + shift];
