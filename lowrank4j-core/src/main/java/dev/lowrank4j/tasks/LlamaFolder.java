@@ -17,7 +17,8 @@ import java.util.Map;
  * (forward, eval, generate, finetune): a float folder, or a bitsandbytes 4-bit folder (ours from
  * {@code pretrain --method loqt}'s model-nf4/, or one transformers saved) whose NF4 linears stay
  * packed and run through the fused kernels. Folders written by {@code quantize} have their own
- * reader (tasks.quantize.ModelLoading), since they also carry activation schemes.
+ * reader (tasks.quantize.ModelLoading), since they also carry activation schemes. A {@code pretrain}
+ * checkpoint is rebuilt by its run's method ({@link PretrainCheckpoint}).
  */
 public final class LlamaFolder {
     private LlamaFolder() {}
@@ -29,6 +30,8 @@ public final class LlamaFolder {
 
     /** The model in {@code dir}; {@code seed} seeds the initialisation that the loaded weights then replace. */
     public static LlamaModel load(Path dir, long seed) {
+        var pretrained = PretrainCheckpoint.runConfig(dir);
+        if (pretrained.isPresent()) return PretrainCheckpoint.load(dir, pretrained.get());
         if (!isNf4(dir)) {
             HfCheckpoint.Loaded ck = HfCheckpoint.load(dir);
             LlamaModel model = new LlamaModel(ck.config(), seed);

@@ -147,7 +147,7 @@ public final class PretrainJob {
         HfCheckpoint.save(dir, model.config(), FinetuneOutputs.mergedWeights(model.parameters(), lora, null));
     }
 
-    private record Saved(ModelShape shape, TrainConfig train, PretrainMethod method, Path corpus) {}
+    record Saved(ModelShape shape, TrainConfig train, PretrainMethod method, Path corpus) {}
 
     private static Map<String, Object> runConfigJson(ModelShape s, TrainConfig t, PretrainMethod method, Path corpus) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -159,7 +159,7 @@ public final class PretrainJob {
         return m;
     }
 
-    private static Saved readRunConfig(Path file) {
+    static Saved readRunConfig(Path file) {
         try {
             JsonNode j = Json.MAPPER.readTree(file.toFile());
             ModelShape s = Json.MAPPER.treeToValue(j.get("model"), ModelShape.class);
