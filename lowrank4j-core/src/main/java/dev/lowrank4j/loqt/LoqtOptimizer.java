@@ -116,7 +116,7 @@ public final class LoqtOptimizer implements Optimizer {
      * closure, so at most one layer's float W and ∂L/∂W exist at a time (the authors' per-layer hooks).
      */
     private void mergeLayerByLayer(Closure closure) {
-        long layerSeed = seed;
+        long layerSeed = mergeSeed();
         int[] done = {0};
         for (LoqtLinear l : layers) l.beginLayerwiseUpdate(svd, layerSeed++, () -> mergeProgress.accept(++done[0]));
         closure.reevaluate();
@@ -132,8 +132,17 @@ public final class LoqtOptimizer implements Optimizer {
     private void mergeAllAtOnce(Closure closure) {
         for (LoqtLinear l : layers) l.beginUpdate();
         closure.reevaluate();
-        long layerSeed = seed;
+        long layerSeed = mergeSeed();
         for (LoqtLinear l : layers) l.finishUpdate(svd, layerSeed++);
+    }
+
+    /**
+     * The first layer's SVD seed at this merge (the others follow it): new at every merge, so a
+     * randomized SVD draws a new test matrix each time instead of the same one, and a function of
+     * the step count alone, so a resumed run draws what the uninterrupted one drew.
+     */
+    private long mergeSeed() {
+        return seed + (long) layers.size() * inner.steps();
     }
 
     @Override
@@ -153,7 +162,7 @@ public final class LoqtOptimizer implements Optimizer {
 
     /**
      * The inner optimizer's state is all there is: where the schedule stands follows from the step
-     * count, the SVD seeds are fixed per layer, and B's moments are the inner state of B. The model
+     * count, the SVD seeds follow from it and the layer, and B's moments are the inner state of B. The model
      * loads first, so a layer without P here means the checkpoint lacks its LoQT state: step 0
      * always merges, so past it every layer has one.
      */
