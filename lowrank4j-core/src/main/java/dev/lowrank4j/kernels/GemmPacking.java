@@ -39,10 +39,23 @@ final class GemmPacking {
                       float[] dst) {
         for (int r0 = 0; r0 < rows; r0 += MR) {
             int valid = Math.min(MR, rows - r0), d = r0 * kc;
-            if (transA) {
+            if (transA && valid == MR) {
+                // six adjacent values per k step, copied one by one: System.arraycopy's call
+                // costs more than six floats, and A is packed once per B panel sweep
+                int src = aOff + p0 * lda + i0 + r0;
+                for (int p = 0; p < kc; p++) {
+                    int s = src + p * lda, o = d + p * MR;
+                    dst[o] = a[s];
+                    dst[o + 1] = a[s + 1];
+                    dst[o + 2] = a[s + 2];
+                    dst[o + 3] = a[s + 3];
+                    dst[o + 4] = a[s + 4];
+                    dst[o + 5] = a[s + 5];
+                }
+            } else if (transA) {
                 for (int p = 0, src = aOff + p0 * lda + i0 + r0; p < kc; p++, src += lda, d += MR) {
                     System.arraycopy(a, src, dst, d, valid);
-                    if (valid < MR) Arrays.fill(dst, d + valid, d + MR, 0f);
+                    Arrays.fill(dst, d + valid, d + MR, 0f);
                 }
             } else if (valid == MR) {
                 int s0 = aOff + (i0 + r0) * lda + p0, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda;
@@ -97,10 +110,25 @@ final class GemmPacking {
         }
     }
 
-    /** B stored n×k: column j of op(B) is a contiguous row of b, scattered into the panel. */
+    /**
+     * B stored n×k: column j of op(B) is a contiguous row of b. Four rows are read side by side
+     * and written as four adjacent values per k step, so each step's stores share a cache line;
+     * one row at a time strides through the whole panel per row.
+     */
     private static void packTransposedPanel(float[] b, int src, int ldb, int kc, int valid, int w,
                                             float scale, float[] dst, int base) {
-        for (int jj = 0; jj < valid; jj++, src += ldb) {
+        int jj = 0;
+        for (; jj + 4 <= valid; jj += 4, src += 4 * ldb) {
+            int s0 = src, s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb;
+            for (int p = 0; p < kc; p++) {
+                int o = base + p * w + jj;
+                dst[o] = scale * b[s0 + p];
+                dst[o + 1] = scale * b[s1 + p];
+                dst[o + 2] = scale * b[s2 + p];
+                dst[o + 3] = scale * b[s3 + p];
+            }
+        }
+        for (; jj < valid; jj++, src += ldb) {
             for (int p = 0; p < kc; p++) dst[base + p * w + jj] = scale * b[src + p];
         }
     }
