@@ -3,6 +3,7 @@ package dev.lowrank4j.cli;
 import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.tasks.quantize.EvalJob;
 import dev.lowrank4j.util.Json;
+import dev.lowrank4j.train.MemoryLedger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,7 +22,8 @@ import java.util.concurrent.Callable;
                 "  lowrank4j eval --model runs/spam-lora/model --task spam --seed 42          # accuracy before quantization",
                 "  lowrank4j eval --model runs/spam-lora-w4 --task spam --seed 42 --json      # and after",
                 "", "Perplexity is exp(mean cross-entropy) over consecutive non-overlapping windows of --seq tokens.",
-                "--json prints {\"loss\": ..., \"perplexity\": ..., \"tokens\": ...} (BERT: {\"cosine_to_fp32\": ..., \"sentences\": ...}).",
+                "--json prints {\"loss\": ..., \"perplexity\": ..., \"tokens\": ...} (BERT: {\"cosine_to_fp32\": ..., \"sentences\": ...}),",
+                "with \"scheme\" and \"weight_bytes\" (the loaded weights in memory; packed weights count packed).",
                 "--task spam scores a fine-tuned MiniLM classifier (its model/ folder, or that folder quantized) on the",
                 "SpamAssassin test split that `finetune --task spam` held out with the same --seed and --max-tokens;",
                 "--json prints test_loss, test_accuracy, test_precision, test_recall, test_f1 and examples."})
@@ -57,9 +59,11 @@ final class EvalCommand implements Callable<Integer> {
         }
         m.put("model", model);
         m.put("scheme", r.scheme());
+        m.put("weight_bytes", r.weightBytes());
+        String memory = ", weights " + MemoryLedger.human(r.weightBytes()) + " in memory";
         if (json) System.out.println(Json.compact(m));
-        else if (r.causal()) System.out.printf(Locale.ROOT, "%s (%s): perplexity %.4f, loss %.4f nats/token over %,d tokens%n", model, r.scheme(), r.perplexity(), r.loss(), r.tokens());
-        else System.out.printf(Locale.ROOT, "%s (%s): mean cosine to float32 MiniLM %.5f over %d sentences%n", model, r.scheme(), r.cosine(), r.sentences());
+        else if (r.causal()) System.out.printf(Locale.ROOT, "%s (%s): perplexity %.4f, loss %.4f nats/token over %,d tokens%s%n", model, r.scheme(), r.perplexity(), r.loss(), r.tokens(), memory);
+        else System.out.printf(Locale.ROOT, "%s (%s): mean cosine to float32 MiniLM %.5f over %d sentences%s%n", model, r.scheme(), r.cosine(), r.sentences(), memory);
         return 0;
     }
 

@@ -45,6 +45,8 @@ class QuantizeCommandTest {
         JsonNode j = Json.parseObject(e.out().strip().getBytes(StandardCharsets.UTF_8), "eval output");
         assertTrue(j.get("perplexity").asDouble() > 1);
         assertEquals(Math.exp(j.get("loss").asDouble()), j.get("perplexity").asDouble(), 1e-9);
+        long floatModel = Files.size(model.resolve("model.safetensors"));
+        assertTrue(j.get("weight_bytes").asLong() > 0 && j.get("weight_bytes").asLong() < floatModel, "packed weights in memory: " + j);
         CliRun g = run("generate", "--model", out.toString(), "--prompt", "call", "--max-tokens", "5", "--temperature", "0");
         assertEquals(0, g.code(), g.err());
         assertTrue(g.out().startsWith("call"), g.out());

@@ -28,7 +28,9 @@ public final class EvalJob {
     /** Lines of a BERT evaluation text embedded at most. */
     public static final int MAX_SENTENCES = 256;
 
-    public record Result(String model, String scheme, double loss, double perplexity, long tokens, double cosine, int sentences) {
+    /** {@code weightBytes}: the loaded weights' bytes in memory ({@link PtqTarget#weightBytes}). */
+    public record Result(String model, String scheme, double loss, double perplexity, long tokens, double cosine, int sentences,
+                         long weightBytes) {
         public boolean causal() {
             return sentences == 0;
         }
@@ -44,8 +46,10 @@ public final class EvalJob {
         ModelLoading.Loaded loaded = progress.during("loading " + model, () -> ModelLoading.load(model));
         String scheme = loaded.scheme();
         byte[] raw = Corpus.read(text);
-        if (loaded.target() instanceof LlamaTarget l) return perplexity(model, scheme, l, raw, text, seq, progress);
-        return cosine(model, scheme, (BertTarget) loaded.target(), raw, text, progress);
+        Result r = loaded.target() instanceof LlamaTarget l ? perplexity(model, scheme, l, raw, text, seq, progress)
+                : cosine(model, scheme, (BertTarget) loaded.target(), raw, text, progress);
+        return new Result(r.model(), r.scheme(), r.loss(), r.perplexity(), r.tokens(), r.cosine(), r.sentences(),
+                loaded.target().weightBytes());
     }
 
     /**
@@ -82,7 +86,7 @@ public final class EvalJob {
         }
         progress.end();
         double loss = sum / counted;
-        return new Result(name, scheme, loss, Math.exp(loss), counted, Double.NaN, 0);
+        return new Result(name, scheme, loss, Math.exp(loss), counted, Double.NaN, 0, 0);
     }
 
     private static Result cosine(String name, String scheme, BertTarget target, byte[] raw, Path text, PhaseListener progress) {
@@ -108,6 +112,6 @@ public final class EvalJob {
             progress.advance(from + batch.batch());
         }
         progress.end();
-        return new Result(name, scheme, Double.NaN, Double.NaN, 0, sum / lines.size(), lines.size());
+        return new Result(name, scheme, Double.NaN, Double.NaN, 0, sum / lines.size(), lines.size(), 0);
     }
 }

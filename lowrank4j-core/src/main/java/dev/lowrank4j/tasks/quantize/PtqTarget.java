@@ -4,6 +4,7 @@ import dev.lowrank4j.nn.ModuleHost;
 import dev.lowrank4j.nn.TransformerBlock;
 import dev.lowrank4j.quant.ptq.CalibrationSet;
 import dev.lowrank4j.tensor.Tensor;
+import dev.lowrank4j.train.MemoryLedger;
 
 import java.util.List;
 import java.util.Map;
@@ -47,5 +48,18 @@ public sealed interface PtqTarget permits LlamaTarget, BertTarget {
         for (var p : host().parameters()) out.put(p.name(), p.value());
         out.putAll(extras());
         return out;
+    }
+
+    /**
+     * Bytes the loaded weights take in memory: float parameters and extras at their float32 size,
+     * packed linears at their packed size (codes, scales, zero points), since they stay packed.
+     * Counted from the tensors themselves, as the training ledger counts them.
+     */
+    default long weightBytes() {
+        MemoryLedger ledger = new MemoryLedger();
+        for (var p : host().parameters()) ledger.add(p.value());
+        ledger.addAll(host().buffers().values());
+        extras().values().forEach(ledger::add);
+        return ledger.total();
     }
 }

@@ -83,6 +83,18 @@ class QuantizeJobTest {
         for (int k = 0; k < last.length; k++) assertEquals(got[(ids.length - 1) * last.length + k], last[k], 2e-5);
         EvalJob.Result r = EvalJob.run(out.toString(), calib(), 16);
         assertTrue(r.perplexity() > 1 && Double.isFinite(r.perplexity()), r.toString());
+        // in memory: every float tensor at 4 B, each block linear packed (ceil(in·4/8) code bytes, a
+        // float scale and a byte zero point per row): no float copy of a packed weight is counted
+        long expectedBytes = 0, blockLinearFloats = 0;
+        for (var b : reference.blocks()) {
+            for (LinearLayer l : b.linears().values()) {
+                expectedBytes += (long) l.outFeatures() * ((l.inFeatures() * 4 + 7) / 8 + 5);
+                blockLinearFloats += (long) l.outFeatures() * l.inFeatures();
+            }
+        }
+        for (Parameter p : reference.parameters()) expectedBytes += 4L * p.value().size();
+        expectedBytes -= 4 * blockLinearFloats;
+        assertEquals(expectedBytes, r.weightBytes());
     }
 
     @Test
