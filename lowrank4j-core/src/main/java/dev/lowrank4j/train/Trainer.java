@@ -94,7 +94,9 @@ public final class Trainer<B> {
             throw new Lowrank4jException("the run already has " + state.step() + " steps; pass a larger --steps to continue");
         }
 
-        listener.onStart(state.step(), cfg.steps(), ledger(state.peakActivationBytes()));
+        MemoryLedger startLedger = ledger(state.peakActivationBytes());
+        HeapFit.check(startLedger, Runtime.getRuntime().maxMemory());
+        listener.onStart(state.step(), cfg.steps(), startLedger);
         ArrayDeque<Double> recent = new ArrayDeque<>();
         for (double l : state.recentLosses()) recent.addLast(l);
         Path lastCheckpoint = resume ? Checkpoints.latest(runDir).orElse(null) : null;
