@@ -33,4 +33,40 @@ class LpGridSearchTest {
         assertEquals(QuantGrid.MIN_SCALE, g.scales()[1]);
         assertEquals(0, g.zeroPoints()[1]);
     }
+
+    @Test
+    void vectorLpErrorAgreesWithItsScalarTwin() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+        for (int n : new int[] {1, 15, 16, 17, 100, 384, 1536}) {
+            float[] w = new float[n + 3];
+            for (int i = 0; i < w.length; i++) w[i] = (float) (rng.nextGaussian() * 0.05);
+            w[3] = 0f; // an exact zero and exact grid points: errors of 0
+            for (int bits : new int[] {2, 3, 4, 8}) {
+                for (float scale : new float[] {1e-4f, 3.7e-3f, 0.02f, 0.5f}) {
+                    for (int zero : new int[] {0, 1, (1 << bits) / 2, (1 << bits) - 1}) {
+                        float fast = LpGridSearch.lpError(w, 3, n, scale, zero, bits);
+                        float ref = LpGridSearch.lpErrorScalar(w, 3, n, scale, zero, bits);
+                        assertEquals(ref, fast, 1e-5 * ref + 1e-30, "n " + n + " bits " + bits + " scale " + scale + " zero " + zero);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void vectorRoundingIsMathRintIncludingTiesAndLargeValues() {
+        var species = dev.lowrank4j.kernels.Lanes.FLOATS;
+        float[] q = new float[species.length() * 4];
+        float[] special = {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, -2.5f, 0f, -0f, 0.49999997f, -0.49999997f, 8388607.5f, 8388608f,
+                -8388609f, 1e9f, -1e9f, 3.4e38f, 123.5f, -123.5f, 7.0000005f, -6.9999995f};
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+        for (int i = 0; i < q.length; i++) q[i] = i < special.length ? special[i] : (float) (rng.nextGaussian() * 40);
+        for (int off = 0; off + species.length() <= q.length; off += species.length()) {
+            float[] got = LpGridSearch.roundHalfEven(jdk.incubator.vector.FloatVector.fromArray(species, q, off)).toArray();
+            for (int l = 0; l < got.length; l++) {
+                float want = (float) Math.rint(q[off + l]);
+                assertEquals(want, got[l], 0f, "rint(" + q[off + l] + ")");
+            }
+        }
+    }
 }
