@@ -234,8 +234,8 @@ public final class IntTensor implements QuantizedTensor {
 
     /**
      * The codes of the first (or, with {@code second}, the next) LANES elements of the step at f.
-     * 4-bit codes of both halves sit in one load of LANES bytes; the C2 compiler merges the two
-     * identical loads of a step into one (both hit L1 anyway).
+     * 4-bit codes of both halves sit in the same LANES bytes, loaded once per half (the second
+     * load of a step reads what the first just brought into L1).
      */
     private IntVector stepCodes(int f, boolean second) {
         if (options.bits() == 4) return CodeLanes.nibbles(CodeLanes.load(codes, f >> 1), second);

@@ -46,10 +46,9 @@ public final class EvalJob {
         ModelLoading.Loaded loaded = progress.during("loading " + model, () -> ModelLoading.load(model));
         String scheme = loaded.scheme();
         byte[] raw = Corpus.read(text);
-        Result r = loaded.target() instanceof LlamaTarget l ? perplexity(model, scheme, l, raw, text, seq, progress)
-                : cosine(model, scheme, (BertTarget) loaded.target(), raw, text, progress);
-        return new Result(r.model(), r.scheme(), r.loss(), r.perplexity(), r.tokens(), r.cosine(), r.sentences(),
-                loaded.target().weightBytes());
+        long weightBytes = loaded.target().weightBytes();
+        if (loaded.target() instanceof LlamaTarget l) return perplexity(model, scheme, weightBytes, l, raw, text, seq, progress);
+        return cosine(model, scheme, weightBytes, (BertTarget) loaded.target(), raw, text, progress);
     }
 
     /**
@@ -68,7 +67,7 @@ public final class EvalJob {
     /** {@link #spam}'s answer: the folder's scheme and the test_* metrics over {@code examples} e-mails. */
     public record SpamResult(String scheme, Metrics metrics, int examples) {}
 
-    private static Result perplexity(String name, String scheme, LlamaTarget target, byte[] raw, Path textFile, int seqGiven,
+    private static Result perplexity(String name, String scheme, long weightBytes, LlamaTarget target, byte[] raw, Path textFile, int seqGiven,
                                      PhaseListener progress) {
         LlamaModel model = target.model();
         TextWindows text = TextWindows.of(target, raw, textFile, seqGiven, progress);
@@ -86,10 +85,10 @@ public final class EvalJob {
         }
         progress.end();
         double loss = sum / counted;
-        return new Result(name, scheme, loss, Math.exp(loss), counted, Double.NaN, 0, 0);
+        return new Result(name, scheme, loss, Math.exp(loss), counted, Double.NaN, 0, weightBytes);
     }
 
-    private static Result cosine(String name, String scheme, BertTarget target, byte[] raw, Path text, PhaseListener progress) {
+    private static Result cosine(String name, String scheme, long weightBytes, BertTarget target, byte[] raw, Path text, PhaseListener progress) {
         List<String> lines = new ArrayList<>();
         for (String line : new String(raw, StandardCharsets.UTF_8).split("\\R")) {
             if (!line.isBlank() && lines.size() < MAX_SENTENCES) lines.add(line.strip());
@@ -112,6 +111,6 @@ public final class EvalJob {
             progress.advance(from + batch.batch());
         }
         progress.end();
-        return new Result(name, scheme, Double.NaN, Double.NaN, 0, sum / lines.size(), lines.size(), 0);
+        return new Result(name, scheme, Double.NaN, Double.NaN, 0, sum / lines.size(), lines.size(), weightBytes);
     }
 }
