@@ -1,5 +1,7 @@
 package dev.lowrank4j.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lowrank4j.util.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +39,13 @@ class LoqtCommandsTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("quantized_weights") || r.out().contains("quantized weights"), r.out());
         assertTrue(Files.exists(dir.resolve("model/model.safetensors")));
+        // eval names what a checkpoint holds (NF4 W with B and P), and it computes what the merged export does
+        Path text = Files.writeString(tmp.resolve("held-out.txt"), "Call me Ishmael. Some years ago, never mind how long precisely.".repeat(8));
+        var fromCheckpoint = evalJson(dir.resolve("checkpoints/step-0000004"), text);
+        var fromExport = evalJson(dir.resolve("model"), text);
+        assertEquals("loqt checkpoint", fromCheckpoint.path("scheme").asText(), fromCheckpoint.toString());
+        assertEquals("fp32", fromExport.path("scheme").asText(), fromExport.toString());
+        assertEquals(fromExport.path("loss").asDouble(), fromCheckpoint.path("loss").asDouble(), 1e-4);
         // as if killed after checkpoint 3: the resumed run redoes step 4, a merge (T = 3), and exports the same bytes
         Path cut = tmp.resolve("cut");
         try (var files = Files.walk(dir)) {
@@ -78,5 +87,11 @@ class LoqtCommandsTest {
                 "--out", tmp.resolve("c").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("loqt-nq") && r.out().lines().anyMatch(l -> l.startsWith("loqt ")), r.out());
+    }
+
+    private static JsonNode evalJson(Path model, Path text) throws Exception {
+        CliRun r = run("eval", "--model", model.toString(), "--text", text.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        return Json.MAPPER.readTree(r.out().strip().lines().reduce((a, b) -> b).orElseThrow());
     }
 }

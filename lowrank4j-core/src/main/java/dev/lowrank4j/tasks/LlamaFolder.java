@@ -28,6 +28,20 @@ public final class LlamaFolder {
         return Bnb4bitCheckpoint.quantization(dir).isPresent();
     }
 
+    /**
+     * How {@code dir}'s linear weights are stored, as eval and generate print it: a pretrain
+     * checkpoint holds what its method trains (LoQT: NF4 W with B and P; LoRA: W with factors),
+     * not the float model its run also exports.
+     */
+    public static String storage(Path dir) {
+        var pretrained = PretrainCheckpoint.runConfig(dir);
+        if (pretrained.isPresent()) {
+            String method = pretrained.get().method().id();
+            return method.equals("full") ? "fp32" : method + " checkpoint";
+        }
+        return isNf4(dir) ? "nf4 (bitsandbytes)" : "fp32";
+    }
+
     /** The model in {@code dir}; {@code seed} seeds the initialisation that the loaded weights then replace. */
     public static LlamaModel load(Path dir, long seed) {
         var pretrained = PretrainCheckpoint.runConfig(dir);

@@ -34,7 +34,7 @@ public final class ModelLoading {
         /** How the weights are stored, as eval and generate print it. */
         public String scheme() {
             if (quantization != null) return quantization.method() + " " + quantization.scheme().name();
-            return dir != null && LlamaFolder.isNf4(dir) ? "nf4 (bitsandbytes)" : "fp32";
+            return dir == null ? "fp32" : LlamaFolder.storage(dir);
         }
     }
 
