@@ -26,4 +26,33 @@ public interface PackedMatrix {
         unpackRow(row, 0, cols(), scratch, 0);
         return DirectGemm.dot(scratch, 0, x, xOff, cols());
     }
+
+    /**
+     * Whether {@link #dotRowSplit} may be called: formats of two 4-bit codes per byte decode a
+     * byte's high nibbles as the even elements and its low nibbles as the odd ones, so with x
+     * taken apart the same way once per product a step needs no byte rearrange (a one-thread row
+     * dot on Zen 5: INT4 +18%, NF4 +5%; a 130M decode token 15–20% faster, docs/BENCHMARKS.md).
+     */
+    default boolean splitsInput() {
+        return false;
+    }
+
+    /**
+     * Σ_p W[row, p]·x[p] over the whole row, with x given as {@link #splitInput} wrote it. It adds
+     * the products in another order than {@link #dotRow} and the unpack-then-dot of products
+     * with 2–8 rows, so a one-token product agrees with those to rounding, not to the bit
+     * ({@code PackedDotRowTest} bounds the difference).
+     */
+    default float dotRowSplit(int row, float[] split) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not take a split input");
+    }
+
+    /** x[xOff .. xOff+n), n even, as its even elements in split[0 .. n/2) then its odd ones in split[n/2 .. n). */
+    static void splitInput(float[] x, int xOff, int n, float[] split) {
+        int half = n / 2;
+        for (int i = 0; i < half; i++) {
+            split[i] = x[xOff + 2 * i];
+            split[half + i] = x[xOff + 2 * i + 1];
+        }
+    }
 }

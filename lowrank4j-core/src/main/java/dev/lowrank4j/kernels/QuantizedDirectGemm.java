@@ -38,7 +38,12 @@ final class QuantizedDirectGemm {
                         float beta, float[] c, int cOff, int ldc) {
         float[] row = buffer(0, k);
         if (m == 1) { // one token (decode): each weight row is decoded in registers, straight into its dot product
-            for (int j = j0; j < j1; j++) store(c, cOff + j, w.dotRow(j, a, aOff, row), beta);
+            if (w.splitsInput()) {
+                PackedMatrix.splitInput(a, aOff, k, row);
+                for (int j = j0; j < j1; j++) store(c, cOff + j, w.dotRowSplit(j, row), beta);
+            } else {
+                for (int j = j0; j < j1; j++) store(c, cOff + j, w.dotRow(j, a, aOff, row), beta);
+            }
             return;
         }
         float[] sums = new float[4];

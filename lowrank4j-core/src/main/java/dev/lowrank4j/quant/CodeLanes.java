@@ -67,6 +67,24 @@ public final class CodeLanes {
     }
 
     /**
+     * The loaded LANES bytes widened to int lanes, sign-extended: {@link #highNibbles} and
+     * {@link #lowNibbles} take the 4-bit codes of the 2·LANES elements they hold out of them.
+     */
+    public static IntVector widen(ByteVector bytes) {
+        return (IntVector) bytes.convertShape(VectorOperators.B2I, INTS, 0);
+    }
+
+    /** The high nibble of every widened byte: the codes of the even elements 0, 2, 4, ... of the bytes. */
+    public static IntVector highNibbles(IntVector widened) {
+        return widened.lanewise(VectorOperators.LSHR, 4).and(0xF);
+    }
+
+    /** The low nibble of every widened byte: the codes of the odd elements 1, 3, 5, ... */
+    public static IntVector lowNibbles(IntVector widened) {
+        return widened.and(0xF);
+    }
+
+    /**
      * LANES codes of {@code w} bits (2..7) from the loaded bytes, read as a most-significant-bit-first
      * stream starting at the first loaded byte ({@link dev.lowrank4j.quant.intq.CodeStream}): lane j
      * takes the 16-bit window of bytes k, k+1 with k = ⌊w·j / 8⌋ and shifts its code down. Uses the

@@ -2,6 +2,7 @@ package dev.lowrank4j.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.lowrank4j.quant.CodeLanes;
 import dev.lowrank4j.quant.QuantizedTensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,40 @@ class PackedDotRowTest {
             float expected = DirectGemm.dot(row, 0, x, 3, in);
             float actual = w.dotRow(r, x, 3, new float[in]);
             assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(actual), f + " row " + r + ": " + expected + " vs " + actual);
+        }
+    }
+
+    /**
+     * The split-input row dot (decode's one-token product where the format takes it) against the
+     * row unpacked and dotted in double: equal to within float rounding of Σ|w·x|. Aligned 4-bit
+     * shapes must take it wherever the fused decoders run, so a lost fast path fails here.
+     */
+    @ParameterizedTest(name = "{0} W=[{1}, {2}]")
+    @MethodSource("cases")
+    void splitInputDotAgreesWithUnpackThenDot(QuantizedGemmTest.Format f, int out, int in) {
+        QuantizedTensor w = QuantizedGemmTest.weight(f, out, in);
+        int step = 2 * CodeLanes.LANES;
+        boolean takesIt = switch (f) {
+            case NF4 -> in % 64 == 0 && 64 % (2 * step) == 0; // whole blocks of whole pairs of steps
+            case NF4_BS32_DOUBLE -> in % 32 == 0 && 32 % (2 * step) == 0;
+            case INT4_ROW -> in % step == 0;
+            case INT4_GROUP32 -> in % step == 0 && 32 % step == 0;
+            default -> false;
+        };
+        assertEquals(CodeLanes.FUSED_DOT && takesIt, w.splitsInput(), f + " [" + out + ", " + in + "]");
+        if (!w.splitsInput()) return;
+        float[] x = QuantizedGemmTest.random(in + 11L, in + 3), row = new float[in], split = new float[in];
+        PackedMatrix.splitInput(x, 3, in, split);
+        for (int r = 0; r < out; r++) {
+            w.unpackRow(r, 0, in, row, 0);
+            double exact = 0, magnitude = 0;
+            for (int p = 0; p < in; p++) {
+                exact += (double) row[p] * x[3 + p];
+                magnitude += Math.abs((double) row[p] * x[3 + p]);
+            }
+            float actual = w.dotRowSplit(r, split);
+            assertEquals(exact, actual, 1e-6 * magnitude + 1e-30, f + " row " + r);
+            assertEquals(w.dotRow(r, x, 3, new float[in]), actual, 2e-6 * magnitude, f + " row " + r + " against dotRow");
         }
     }
 }
