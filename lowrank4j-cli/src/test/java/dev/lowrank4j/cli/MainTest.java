@@ -34,6 +34,10 @@ class MainTest {
         assertOneLineError(run("pretrain", "--preset", "debug", "--method", "galore", "--update-gap", "0", "--out", out), 1, "--update-gap must be > 0");
         assertOneLineError(run("pretrain", "--preset", "debug", "--method", "fira", "--proj-type", "diagonal", "--out", out), 1, "diagonal");
         assertOneLineError(run("pretrain", "--preset", "debug", "--method", "lora", "--rank", "-1", "--out", out), 1, "--rank must be > 0");
+        // a model whose weights, gradients and Adam moments alone exceed the heap: refused before it is built, nothing written
+        assertOneLineError(run("pretrain", "--dim", "8192", "--heads", "64", "--layers", "64", "--hidden", "22016", "--vocab", "32000",
+                "--out", out), 1, "this run (--method full) needs at least");
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("r")), "no run folder");
     }
 
     @Test

@@ -40,13 +40,19 @@ public record LlamaPaperConfig(String name, int hidden, int intermediate, int he
      * projections are the targeted ones, embeddings, norms and lm_head are not.
      */
     public List<WeightShape> weights() {
+        return weights(hidden);
+    }
+
+    /** {@link #weights()} with k_proj and v_proj of {@code kvDim} outputs (grouped-query attention: kv heads × head_dim). */
+    public List<WeightShape> weights(int kvDim) {
         List<WeightShape> w = new ArrayList<>();
         w.add(new WeightShape("model.embed_tokens.weight", vocab, hidden, false));
         for (int l = 0; l < layers; l++) {
             String p = "model.layers." + l + ".";
-            for (String proj : List.of("q_proj", "k_proj", "v_proj", "o_proj")) {
-                w.add(new WeightShape(p + "self_attn." + proj + ".weight", hidden, hidden, true));
-            }
+            w.add(new WeightShape(p + "self_attn.q_proj.weight", hidden, hidden, true));
+            w.add(new WeightShape(p + "self_attn.k_proj.weight", kvDim, hidden, true));
+            w.add(new WeightShape(p + "self_attn.v_proj.weight", kvDim, hidden, true));
+            w.add(new WeightShape(p + "self_attn.o_proj.weight", hidden, hidden, true));
             w.add(new WeightShape(p + "mlp.gate_proj.weight", intermediate, hidden, true));
             w.add(new WeightShape(p + "mlp.up_proj.weight", intermediate, hidden, true));
             w.add(new WeightShape(p + "mlp.down_proj.weight", hidden, intermediate, true));

@@ -17,7 +17,7 @@ public final class MemoryFit {
     /**
      * fp32 bytes of weights, gradients and optimizer states of a LLaMA of this shape trained with
      * {@code method} (the {@code memory} command's counts), or -1 when the method keeps weights in a
-     * format those counts do not price (LoQT's NF4).
+     * format those counts do not price (LoQT's NF4) or at a rank no layer can take.
      */
     public static long stateBytes(ModelShape shape, PretrainMethod method) {
         MemoryMethod m = switch (method.kind()) {
@@ -28,9 +28,11 @@ public final class MemoryFit {
             default -> null;
         };
         if (m == null) return -1;
-        // k and v priced as hidden×hidden: an upper bound for grouped-query shapes
+        int kvDim = shape.kvHeads() * (shape.dim() / shape.heads()), rank = method.effectiveRank(shape.dim());
+        // a rank no layer can take is the method's own one-line error, made when it builds its layers
+        if (m != MemoryMethod.FULL && rank > Math.min(kvDim, Math.min(shape.dim(), shape.hidden()))) return -1;
         LlamaPaperConfig c = new LlamaPaperConfig("custom", shape.dim(), shape.hidden(), shape.heads(), shape.layers(), shape.vocab());
-        return OptimizerMemory.count(c.weights(), m, method.rank()).total() * Float.BYTES;
+        return OptimizerMemory.count(c.weights(kvDim), m, rank).total() * Float.BYTES;
     }
 
     /** Throws when {@code bytes} (≥ 0) exceed the JVM's maximum heap. */

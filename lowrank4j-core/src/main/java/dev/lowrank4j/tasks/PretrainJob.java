@@ -92,6 +92,8 @@ public final class PretrainJob {
         byte[] text = corpusPath == null ? Corpus.embedded() : Corpus.read(corpusPath);
         int[] tokens = ByteTokenizer.encode(text);
         TokenDataset data = new TokenDataset(tokens, VAL_FRACTION, train.seq());
+        long stateBytes = MemoryFit.stateBytes(shape, method);
+        if (stateBytes >= 0) MemoryFit.require(stateBytes, "this run (--method " + method.id() + ")");
         LlamaConfig cfg = shape.toConfig();
         LlamaModel model = method.newModel(cfg, train.seed());
         LoraAdapters lora = method.prepare(model, train.seed());
