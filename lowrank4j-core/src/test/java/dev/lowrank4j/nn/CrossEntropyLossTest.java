@@ -6,7 +6,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
@@ -41,6 +43,19 @@ class CrossEntropyLossTest {
             z[i] = saved;
             assertEquals((plus - minus) / (2 * DOUBLE_STEP), grad[i], GRAD_TOLERANCE, "dlogits[" + i + "]");
         }
+    }
+
+    @Test
+    void gradientOverTheLogitsIsTheSeparateGradientToTheBit() {
+        Tensor logits = GradCheck.randomTensor(new SplittableRandom(3), 4, ROWS, VOCAB);
+        int[] targets = {3, -1, 36, 0, 5, -1, 17};
+        CrossEntropyLoss ce = new CrossEntropyLoss();
+        ce.forward(logits, targets);
+        float[] separate = ce.backward().data.clone();
+        ce.forward(logits, targets);
+        Tensor over = ce.backwardOverLogits();
+        assertSame(logits, over);
+        assertArrayEquals(separate, over.data);
     }
 
     @Test

@@ -268,7 +268,7 @@ public final class LlamaModel implements ModuleHost {
     public float lossAndBackward(int[] ids, int[] targets, int batch, int seq) {
         float loss = loss(ids, targets, batch, seq);
         long t = StepPhases.start(phases);
-        Tensor logitsGrad = crossEntropy.backward();
+        Tensor logitsGrad = crossEntropy.backwardOverLogits(); // the head's backward needs its input, not its output
         StepPhases.lap(phases, Phase.HEAD_AND_LOSS, t);
         backward(logitsGrad);
         return loss;
