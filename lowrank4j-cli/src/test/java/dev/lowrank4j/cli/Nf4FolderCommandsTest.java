@@ -15,7 +15,7 @@ import static dev.lowrank4j.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A bitsandbytes NF4 folder (LoQT's model-nf4/) is a model every LLaMA command takes. */
+/** A bitsandbytes NF4 folder (LoQT's model-nf4/) is a model every LLaMA command takes; a fine-tuning checkpoint is refused in one line. */
 class Nf4FolderCommandsTest {
     @TempDir
     static Path tmp;
@@ -81,5 +81,22 @@ class Nf4FolderCommandsTest {
                 "--steps", "2", "--out", tmp.resolve("ft-full").toString()), "full fine-tuning needs float weights");
         assertOneLineError(run("quantize", "--model", nf4.toString(), "--method", "rtn", "--bits", "4",
                 "--out", tmp.resolve("q").toString()), "holds bitsandbytes NF4 weights");
+    }
+
+    @Test
+    void aFineTuningCheckpointIsRefusedAsAModelInOneLine() throws Exception {
+        Path out = tmp.resolve("ft-float");
+        CliRun r = run("finetune", "--model", run.resolve("model").toString(), "--text", text.toString(), "--method", "lora",
+                "--rank", "2", "--steps", "2", "--batch", "2", "--seq", "32", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Path checkpoint;
+        try (var steps = Files.list(out.resolve("checkpoints"))) {
+            checkpoint = steps.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        // its model file holds adapter factors beside the frozen weights: the error points at the run folder
+        assertOneLineError(run("eval", "--model", checkpoint.toString(), "--text", text.toString(), "--seq", "32"),
+                "is a checkpoint of the fine-tuning run");
+        // and the folder it points at loads
+        assertTrue(Double.isFinite(evalJson(out.resolve("model")).path("loss").asDouble(Double.NaN)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.lowrank4j.tasks;
 
+import dev.lowrank4j.Lowrank4jException;
 import dev.lowrank4j.io.HfCheckpoint;
 import dev.lowrank4j.io.LlamaConfigJson;
 import dev.lowrank4j.io.bnb.Bnb4bitCheckpoint;
@@ -49,7 +50,16 @@ public final class LlamaFolder {
         if (!isNf4(dir)) {
             HfCheckpoint.Loaded ck = HfCheckpoint.load(dir);
             LlamaModel model = new LlamaModel(ck.config(), seed);
-            model.loadWeights(ck.weights());
+            try {
+                model.loadWeights(ck.weights());
+            } catch (Lowrank4jException e) {
+                var run = PretrainCheckpoint.runOf(dir);
+                if (run.isEmpty()) throw e;
+                // a fine-tuning checkpoint holds the adapter's factors beside the frozen weights, for --resume
+                throw new Lowrank4jException(dir + " is a checkpoint of the fine-tuning run " + run.get()
+                        + " (adapter factors beside the frozen weights, read by finetune --resume); load the run folder itself,"
+                        + " whose model/ holds the adapter merged");
+            }
             return model;
         }
         LlamaModel model = new LlamaModel(LlamaConfigJson.read(dir.resolve(HfCheckpoint.CONFIG_FILE)), seed);

@@ -20,18 +20,25 @@ final class PretrainCheckpoint {
 
     /** The pretrain run configuration of checkpoint folder {@code dir} (RUN/checkpoints/step-N), if it is one. */
     static Optional<PretrainJob.Saved> runConfig(Path dir) {
-        if (!Files.isRegularFile(dir.resolve(Checkpoints.STATE_FILE))) return Optional.empty();
-        Path parent = dir.toAbsolutePath().normalize().getParent();
-        if (parent == null || !parent.getFileName().toString().equals(Checkpoints.DIR) || parent.getParent() == null) {
-            return Optional.empty();
-        }
-        Path config = parent.getParent().resolve(RunFolder.CONFIG_FILE);
+        Optional<Path> run = runOf(dir);
+        if (run.isEmpty()) return Optional.empty();
+        Path config = run.get().resolve(RunFolder.CONFIG_FILE);
         if (!Files.isRegularFile(config)) return Optional.empty();
         try {
             return Optional.of(PretrainJob.readRunConfig(config));
         } catch (Lowrank4jException notPretrain) { // a fine-tune's run_config.json has another layout
             return Optional.empty();
         }
+    }
+
+    /** The run folder RUN of a checkpoint folder RUN/checkpoints/step-N, or empty when {@code dir} is not one. */
+    static Optional<Path> runOf(Path dir) {
+        if (!Files.isRegularFile(dir.resolve(Checkpoints.STATE_FILE))) return Optional.empty();
+        Path parent = dir.toAbsolutePath().normalize().getParent();
+        if (parent == null || !parent.getFileName().toString().equals(Checkpoints.DIR) || parent.getParent() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(parent.getParent());
     }
 
     /** The model of checkpoint {@code dir}, trained by the run {@code saved} describes. */
