@@ -19,8 +19,12 @@ final class BlockedGemm {
     /** Columns of op(B) per packed panel: kc×nc floats (≈4 MiB) live in the shared L3. */
     static final int NC = roundUp(Integer.getInteger("lowrank4j.gemm.nc", 4096), NR);
 
-    /** Up to this many columns of C, row-major A is read in place instead of packed. */
-    static final int UNPACKED_A_MAX_COLS = Integer.getInteger("lowrank4j.gemm.unpackedAMaxCols", 2 * NR);
+    /**
+     * Up to this many columns of C, row-major A is read in place instead of packed: two B panels
+     * with AVX-512, four with AVX2, where packing A for four panels cost more than it saved
+     * (Zen 1, 4096×64×1024: 0.82–0.87 of OpenBLAS packed, 0.90–1.07 in place).
+     */
+    static final int UNPACKED_A_MAX_COLS = Integer.getInteger("lowrank4j.gemm.unpackedAMaxCols", 64);
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
@@ -120,9 +124,9 @@ final class BlockedGemm {
                 int ao = aBase + ii * rs;
                 int co = cOff + ii * ldc + jj;
                 if (validCols == L && w == L && rows - ii >= 2 * MR) { // see GemmMicroKernel.narrowTall
-                    int ao6 = aBase + (ii + MR) * rs;
-                    if (overwrite) GemmMicroKernel.narrowTall(depth, av, ao, ao6, rowStep, ps, packedB, bo, c, co, ldc, ZEROS, 0, NR);
-                    else GemmMicroKernel.narrowTall(depth, av, ao, ao6, rowStep, ps, packedB, bo, c, co, ldc, c, co, ldc);
+                    int aoNext = aBase + (ii + MR) * rs;
+                    if (overwrite) narrowTall(depth, av, ao, aoNext, rowStep, ps, packedB, bo, c, co, ldc, ZEROS, 0, NR);
+                    else narrowTall(depth, av, ao, aoNext, rowStep, ps, packedB, bo, c, co, ldc, c, co, ldc);
                     ii += 2 * MR;
                     continue;
                 }
@@ -141,11 +145,24 @@ final class BlockedGemm {
         }
     }
 
+    // MR is a constant: C2 keeps only the branches of the tile this machine uses
     private static void kernel(int width, int depth, float[] ap, int ao, int rs, int ps, boolean panels, float[] bp, int bo,
                                float[] c, int co, int ldc, float[] s, int so, int sld) {
-        if (width == NR && panels) GemmMicroKernel.panel(depth, ap, ao, bp, bo, c, co, ldc, s, so, sld);
-        else if (width == NR) GemmMicroKernel.full(depth, ap, ao, rs, ps, bp, bo, c, co, ldc, s, so, sld);
-        else GemmMicroKernel.half(depth, ap, ao, rs, ps, bp, bo, c, co, ldc, s, so, sld);
+        if (MR == 4) {
+            if (width == NR && panels) FourRowMicroKernel.panel(depth, ap, ao, bp, bo, c, co, ldc, s, so, sld);
+            else if (width == NR) FourRowMicroKernel.full(depth, ap, ao, rs, ps, bp, bo, c, co, ldc, s, so, sld);
+            else FourRowMicroKernel.half(depth, ap, ao, rs, ps, bp, bo, c, co, ldc, s, so, sld);
+        } else {
+            if (width == NR && panels) GemmMicroKernel.panel(depth, ap, ao, bp, bo, c, co, ldc, s, so, sld);
+            else if (width == NR) GemmMicroKernel.full(depth, ap, ao, rs, ps, bp, bo, c, co, ldc, s, so, sld);
+            else GemmMicroKernel.half(depth, ap, ao, rs, ps, bp, bo, c, co, ldc, s, so, sld);
+        }
+    }
+
+    private static void narrowTall(int depth, float[] ap, int ao, int aoNext, int rs, int ps, float[] bp, int bo,
+                                   float[] c, int co, int ldc, float[] s, int so, int sld) {
+        if (MR == 4) FourRowMicroKernel.narrowTall(depth, ap, ao, aoNext, rs, ps, bp, bo, c, co, ldc, s, so, sld);
+        else GemmMicroKernel.narrowTall(depth, ap, ao, aoNext, rs, ps, bp, bo, c, co, ldc, s, so, sld);
     }
 
     private static void mergeTile(float[] tile, int tileLd, int rows, int cols, boolean overwrite,

@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Register-blocked inner kernels of {@link VectorGemm}. They multiply one A micro-panel
+ * Register-blocked inner kernels of {@link VectorGemm}, six rows of C at a time. They multiply one A micro-panel
  * ({@link #MR} rows, packed or read in place through strides) with one packed B micro-panel (one
  * or two vectors wide, interleaved per k step) and write or add the result into C. No vector may
  * be passed to a method C2 might not inline (see {@link #full}).
@@ -19,14 +19,27 @@ final class GemmMicroKernel {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     /** Floats per vector (16 with AVX-512). */
     static final int L = SPECIES.length();
-    /** Rows of C per micro-tile. */
-    static final int MR = 6;
+    /**
+     * Rows of C per micro-tile: 6 (these kernels) with 32 vector registers, 4
+     * ({@link FourRowMicroKernel}) on x86 without AVX-512, whose 16 registers do not hold the
+     * six-row tile (measured on an AVX2 Zen 1, 1024³ on one thread: 0.82 of OpenBLAS with 6 rows,
+     * 0.97 with 4). {@code -Dlowrank4j.gemm.rows=4|6} overrides the choice (the tests run both).
+     */
+    static final int MR = rowsPerTile();
     /** Columns of C per full-width micro-tile. */
     static final int NR = 2 * L;
     /** Zero tile passed as S (leading dimension NR, up to 2·MR rows) to overwrite C instead of adding. */
     static final float[] ZEROS = new float[2 * MR * NR];
 
     private GemmMicroKernel() {}
+
+    private static int rowsPerTile() {
+        String arch = System.getProperty("os.arch", "");
+        boolean sixteenRegisters = L <= 8 && (arch.equals("amd64") || arch.equals("x86_64") || arch.equals("x86"));
+        int rows = Integer.getInteger("lowrank4j.gemm.rows", sixteenRegisters ? 4 : 6);
+        if (rows != 4 && rows != 6) throw new IllegalStateException("lowrank4j.gemm.rows must be 4 or 6, not " + rows);
+        return rows;
+    }
 
     /**
      * C[6 × 2L] at (c, co, ldc) = S + Apanel · Bpanel, where S at (s, so, sld) is C itself to

@@ -30,7 +30,7 @@ final class GemmPacking {
      * the strided layouts needed (measured on an AVX-512 Xeon: the micro-kernel in L1 went from
      * 130 to 157 GFLOP/s on one core).
      * <ul>
-     *   <li>row-major A: six row streams are read side by side and written interleaved;
+     *   <li>row-major A: MR row streams are read side by side and written interleaved;
      *   <li>transposed A (stored k×m): each k step's MR values are already adjacent; the stored
      *       rows are read one at a time and dealt out to the panels ({@link #packTransposedA}).
      * </ul>
@@ -43,10 +43,19 @@ final class GemmPacking {
         }
         for (int r0 = 0; r0 < rows; r0 += MR) {
             int valid = Math.min(MR, rows - r0), d = r0 * kc;
-            if (valid == MR) {
+            if (MR == 4 && valid == 4) { // one unrolled copy per tile height (MR is a constant)
+                int s0 = aOff + (i0 + r0) * lda + p0, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda;
+                for (int p = 0; p < kc; p++) {
+                    int o = d + p * 4;
+                    dst[o] = a[s0 + p];
+                    dst[o + 1] = a[s1 + p];
+                    dst[o + 2] = a[s2 + p];
+                    dst[o + 3] = a[s3 + p];
+                }
+            } else if (MR == 6 && valid == 6) {
                 int s0 = aOff + (i0 + r0) * lda + p0, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda;
                 for (int p = 0; p < kc; p++) { // indices linear in p: C2 hoists every bounds check
-                    int o = d + p * MR;
+                    int o = d + p * 6;
                     dst[o] = a[s0 + p];
                     dst[o + 1] = a[s1 + p];
                     dst[o + 2] = a[s2 + p];
@@ -66,8 +75,8 @@ final class GemmPacking {
 
     /**
      * Transposed A (stored k×m): row p of the stored matrix holds step p of every panel, so each
-     * row is read once front to back and dealt out six values to a panel, the order that made B's
-     * packing cheap. Panel by panel instead reads six values per row and strides by lda to the
+     * row is read once front to back and dealt out MR values to a panel, the order that made B's
+     * packing cheap. Panel by panel instead reads MR values per row and strides by lda to the
      * next, a new page per step when lda is large (a weight gradient's dYᵀ for an LM head: lda =
      * 32000). In a profile of a 60M `bench step` that packing loop held 6% of the samples; on Zen 5
      * the products with and without this order measured the same within the machine's noise
@@ -77,7 +86,14 @@ final class GemmPacking {
         int full = rows - rows % MR;
         for (int p = 0; p < kc; p++) {
             int src = aOff + (p0 + p) * lda + i0, o = p * MR;
-            for (int r0 = 0; r0 < full; r0 += MR, o += MR * kc) {
+            for (int r0 = 0; MR == 4 && r0 < full; r0 += 4, o += 4 * kc) {
+                int s = src + r0;
+                dst[o] = a[s];
+                dst[o + 1] = a[s + 1];
+                dst[o + 2] = a[s + 2];
+                dst[o + 3] = a[s + 3];
+            }
+            for (int r0 = 0; MR == 6 && r0 < full; r0 += 6, o += 6 * kc) {
                 int s = src + r0;
                 dst[o] = a[s];
                 dst[o + 1] = a[s + 1];

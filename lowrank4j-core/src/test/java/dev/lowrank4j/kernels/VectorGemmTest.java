@@ -4,6 +4,7 @@ import static dev.lowrank4j.kernels.GemmChecks.OFFSET;
 import static dev.lowrank4j.kernels.GemmChecks.assertMatchesReference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lowrank4j.kernels.GemmChecks.Case;
 import java.util.ArrayList;
@@ -65,6 +66,13 @@ class VectorGemmTest {
     void betaZeroOverwritesNaN(int m, int n, int k, boolean transA, boolean transB) {
         Case cs = Case.random(m + n + k, transA, transB, m, n, k, 0.5f, 0f);
         assertMatchesReference(gemm, cs.withC(GemmChecks.nans(cs.c().length)));
+    }
+
+    @Test
+    void theTileHeightIsTheOneAskedFor() { // the build runs this class once per height (lowrank4j-core/pom.xml)
+        String asked = System.getProperty("lowrank4j.gemm.rows");
+        if (asked != null) assertEquals(Integer.parseInt(asked), GemmMicroKernel.MR);
+        else assertTrue(GemmMicroKernel.MR == 4 || GemmMicroKernel.MR == 6, "MR " + GemmMicroKernel.MR);
     }
 
     @Test
