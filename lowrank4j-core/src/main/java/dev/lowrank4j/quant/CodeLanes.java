@@ -84,6 +84,11 @@ public final class CodeLanes {
         return widened.and(0xF);
     }
 
+    /** Int lanes as floats (exact for codes and code differences). */
+    public static FloatVector toFloats(IntVector ints) {
+        return (FloatVector) ints.convert(VectorOperators.I2F, 0);
+    }
+
     /**
      * LANES codes of {@code w} bits (2..7) from the loaded bytes, read as a most-significant-bit-first
      * stream starting at the first loaded byte ({@link dev.lowrank4j.quant.intq.CodeStream}): lane j

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lowrank4j.quant.CodeLanes;
 import dev.lowrank4j.quant.QuantizedTensor;
+import dev.lowrank4j.quant.intq.IntTensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -72,6 +73,11 @@ class PackedDotRowTest {
             float actual = w.dotRowSplit(r, split);
             assertEquals(exact, actual, 1e-6 * magnitude + 1e-30, f + " row " + r);
             assertEquals(w.dotRow(r, x, 3, new float[in]), actual, 2e-6 * magnitude, f + " row " + r + " against dotRow");
+            if (w instanceof IntTensor t) { // both ways of the INT formats, whichever this machine takes
+                for (boolean convert : new boolean[] {false, true}) {
+                    assertEquals(exact, t.dotRowSplit(r, split, convert), 1e-6 * magnitude + 1e-30, f + " row " + r + " convert " + convert);
+                }
+            }
         }
     }
 }
