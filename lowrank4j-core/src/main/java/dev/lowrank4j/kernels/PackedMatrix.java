@@ -47,12 +47,19 @@ public interface PackedMatrix {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not take a split input");
     }
 
-    /** x[xOff .. xOff+n), n even, as its even elements in split[0 .. n/2) then its odd ones in split[n/2 .. n). */
+    /** Where element j of a row of n sits in its split input: see {@link #splitInput}. */
+    static int splitIndex(int j, int n) {
+        return (j & 1) == 0 ? j >> 1 : (n + 1) / 2 + (j >> 1);
+    }
+
+    /**
+     * x[xOff .. xOff+n) as its even elements in split[0 .. ⌈n/2⌉) then its odd ones in
+     * split[⌈n/2⌉ .. n). A row whose first element is a low nibble (odd n, odd rows) finds its
+     * even-element codes in the low nibbles and reads the same two runs the other way round.
+     */
     static void splitInput(float[] x, int xOff, int n, float[] split) {
-        int half = n / 2;
-        for (int i = 0; i < half; i++) {
-            split[i] = x[xOff + 2 * i];
-            split[half + i] = x[xOff + 2 * i + 1];
-        }
+        int evens = (n + 1) / 2;
+        for (int i = 0; i < evens; i++) split[i] = x[xOff + 2 * i];
+        for (int i = 0; i < n / 2; i++) split[evens + i] = x[xOff + 2 * i + 1];
     }
 }

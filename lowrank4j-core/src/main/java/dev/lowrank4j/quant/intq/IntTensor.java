@@ -1,6 +1,7 @@
 package dev.lowrank4j.quant.intq;
 
 import dev.lowrank4j.kernels.Lanes;
+import dev.lowrank4j.kernels.PackedMatrix;
 import dev.lowrank4j.quant.CodeLanes;
 import dev.lowrank4j.quant.FiniteValues;
 import dev.lowrank4j.quant.QuantizedTensor;
@@ -232,12 +233,16 @@ public final class IntTensor implements QuantizedTensor {
         return sum;
     }
 
-    /** 4-bit codes in rows of whole vector steps, groups of whole steps (or one group per row). */
+    /**
+     * 4-bit codes with one group per row, of any length (a row's first element if it is a low
+     * nibble and a tail shorter than a step go element by element: the 350M model's 2736 and the
+     * 1B model's 5461 columns), or rows of whole vector steps in groups of whole steps.
+     */
     @Override
     public boolean splitsInput() {
         int step = 2 * CodeLanes.LANES;
-        return CodeLanes.FUSED_DOT && options.bits() == 4 && cols % step == 0
-                && (groupsPerRow == 1 || groupLength % step == 0);
+        return CodeLanes.FUSED_DOT && options.bits() == 4
+                && (groupsPerRow == 1 || cols % step == 0 && groupLength % step == 0);
     }
 
     /**
@@ -265,39 +270,66 @@ public final class IntTensor implements QuantizedTensor {
         if (row < 0 || row >= rows) throw new IndexOutOfBoundsException("row " + row + " of " + rows);
         if (!splitsInput()) throw new IllegalStateException(this + " does not take a split input");
         if (convertCodes) return dotRowSplitConverting(row, split);
-        int step = 2 * CodeLanes.LANES, start = row * cols, end = start + cols, odd = cols / 2;
+        int step = 2 * CodeLanes.LANES, start = row * cols, head = byteStart(row), end = vectorEnd(row, step);
+        int highX = PackedMatrix.splitIndex(head - start, cols), lowX = PackedMatrix.splitIndex(head - start + 1, cols);
         FloatVector acc0 = FloatVector.zero(CodeLanes.FLOATS), acc1 = acc0;
-        for (int f = start, g = 0; f < end; g++) {
+        for (int f = head, g = 0; f < end; g++) {
             int gi = row * groupsPerRow + g, groupEnd = groupsPerRow == 1 ? end : Math.min(end, start + (g + 1) * groupLength);
             int zero = zeros == null ? options.symmetricZero() : zeros[gi] & 0xFF;
             IntVector low = CodeLanes.affineTable(false, zero, scales[gi]);
             IntVector high = CodeLanes.LANES == 16 ? low : CodeLanes.affineTable(true, zero, scales[gi]);
             for (; f < groupEnd; f += step) {
                 IntVector bytes = CodeLanes.widen(CodeLanes.load(codes, f >> 1));
-                int xi = (f - start) >> 1;
-                acc0 = CodeLanes.lookup(CodeLanes.highNibbles(bytes), low, high).fma(FloatVector.fromArray(CodeLanes.FLOATS, split, xi), acc0);
-                acc1 = CodeLanes.lookup(CodeLanes.lowNibbles(bytes), low, high).fma(FloatVector.fromArray(CodeLanes.FLOATS, split, odd + xi), acc1);
+                int xi = (f - head) >> 1;
+                acc0 = CodeLanes.lookup(CodeLanes.highNibbles(bytes), low, high).fma(FloatVector.fromArray(CodeLanes.FLOATS, split, highX + xi), acc0);
+                acc1 = CodeLanes.lookup(CodeLanes.lowNibbles(bytes), low, high).fma(FloatVector.fromArray(CodeLanes.FLOATS, split, lowX + xi), acc1);
             }
         }
-        return Lanes.sum(acc0.add(acc1));
+        return Lanes.sum(acc0.add(acc1)) + splitEnds(row, head, end, split);
     }
 
     private float dotRowSplitConverting(int row, float[] split) {
-        int step = 2 * CodeLanes.LANES, start = row * cols, end = start + cols, odd = cols / 2;
+        int step = 2 * CodeLanes.LANES, start = row * cols, head = byteStart(row), end = vectorEnd(row, step);
+        int highX = PackedMatrix.splitIndex(head - start, cols), lowX = PackedMatrix.splitIndex(head - start + 1, cols);
         FloatVector total = FloatVector.zero(CodeLanes.FLOATS);
-        for (int f = start, g = 0; f < end; g++) {
+        for (int f = head, g = 0; f < end; g++) {
             int gi = row * groupsPerRow + g, groupEnd = groupsPerRow == 1 ? end : Math.min(end, start + (g + 1) * groupLength);
             int zero = zeros == null ? options.symmetricZero() : zeros[gi] & 0xFF;
             FloatVector acc0 = FloatVector.zero(CodeLanes.FLOATS), acc1 = acc0;
             for (; f < groupEnd; f += step) {
                 IntVector bytes = CodeLanes.widen(CodeLanes.load(codes, f >> 1));
-                int xi = (f - start) >> 1;
-                acc0 = CodeLanes.toFloats(CodeLanes.highNibbles(bytes).sub(zero)).fma(FloatVector.fromArray(CodeLanes.FLOATS, split, xi), acc0);
-                acc1 = CodeLanes.toFloats(CodeLanes.lowNibbles(bytes).sub(zero)).fma(FloatVector.fromArray(CodeLanes.FLOATS, split, odd + xi), acc1);
+                int xi = (f - head) >> 1;
+                acc0 = CodeLanes.toFloats(CodeLanes.highNibbles(bytes).sub(zero)).fma(FloatVector.fromArray(CodeLanes.FLOATS, split, highX + xi), acc0);
+                acc1 = CodeLanes.toFloats(CodeLanes.lowNibbles(bytes).sub(zero)).fma(FloatVector.fromArray(CodeLanes.FLOATS, split, lowX + xi), acc1);
             }
             total = acc0.add(acc1).fma(FloatVector.broadcast(CodeLanes.FLOATS, scales[gi]), total);
         }
-        return Lanes.sum(total);
+        return Lanes.sum(total) + splitEnds(row, head, end, split);
+    }
+
+    /** Where a split row's vector steps start: its first element that is a byte's high nibble. */
+    private int byteStart(int row) {
+        int start = row * cols;
+        return Math.min(start + cols, start + (start & 1));
+    }
+
+    /** Where a split row's whole vector steps end (the row's end, but for a one-group row's tail). */
+    private int vectorEnd(int row, int step) {
+        int head = byteStart(row);
+        return head + (row * cols + cols - head) / step * step;
+    }
+
+    /** Σ w·x over the row's elements before head and from end on, one by one, x split as {@link #dotRowSplit} takes it. */
+    private float splitEnds(int row, int head, int end, float[] split) {
+        int start = row * cols;
+        float sum = 0f;
+        for (int f = start; f < head; f++) sum += splitTerm(row, f - start, split);
+        for (int f = end; f < start + cols; f++) sum += splitTerm(row, f - start, split);
+        return sum;
+    }
+
+    private float splitTerm(int row, int j, float[] split) {
+        return scale(row, j) * (code(row * cols + j) - zero(row, j)) * split[PackedMatrix.splitIndex(j, cols)];
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.lowrank4j.quant.nf4;
 
+import dev.lowrank4j.kernels.PackedMatrix;
 import dev.lowrank4j.quant.CodeLanes;
 import dev.lowrank4j.quant.QuantizedTensor;
 import dev.lowrank4j.quant.Shapes2d;
@@ -204,47 +205,58 @@ public final class Nf4Tensor implements QuantizedTensor {
             }
         }
         float sum = f > start ? Lanes.sum(acc0.add(acc1)) : 0f;
-        for (; f < end; f++) sum += Nf4Code.VALUES[codeIndex(f)] * scales.scale(f >>> blockShift) * x[f + shift];
+        for (; f < end; f++) sum += valueAt(f) * x[f + shift];
         return sum;
     }
 
     /**
-     * Rows of whole blocks, blocks of whole pairs of steps (the default 64 at 16 lanes): so the
-     * loop below has no partial block and no odd last step. Either needed a branch or a merge of
-     * vectors after a loop, and C2 then boxed the vectors (a 1376-column row ran 1.7× slower than
-     * through {@link #dotRow}, which such rows keep).
+     * Any row: the steps of {@link #dotRowSplit} sit on the flat grid of {@link #STEP} elements,
+     * which never straddles a block, and the elements of a row before its first whole step or
+     * after its last go one by one. So rows that straddle blocks (the 60M model's 1376 columns in
+     * blocks of 64), rows that start mid-step (the 350M model's 2736) and rows of odd length,
+     * every other one starting on a low nibble (the 1B model's 5461), all take it.
      */
     @Override
     public boolean splitsInput() {
-        return CodeLanes.FUSED_DOT && cols % blocksize == 0 && blocksize % (2 * STEP) == 0;
+        return CodeLanes.FUSED_DOT;
     }
 
-    /** {@link #dotRow} with x split into even and odd elements: each step's bytes widened once, no rearrange. */
+    /**
+     * {@link #dotRow} with x split into even and odd elements: each step's bytes widened once, no
+     * rearrange. One flat loop over the row's whole steps, every array index affine in the step
+     * number, so C2 hoists the bounds checks out of the loop (a loop nested per block did not: at
+     * 16 lanes a block of 64 is two steps, and it ran seven checks and a stack reload per block).
+     * The block's scale is looked up again at every step, which costs less than a branch.
+     */
     @Override
     public float dotRowSplit(int row, float[] split) {
         if (row < 0 || row >= rows) throw new IndexOutOfBoundsException("row " + row + " of " + rows);
         if (!splitsInput()) throw new IllegalStateException(this + " does not take a split input");
-        int start = row * cols, end = start + cols, odd = cols / 2;
+        int start = row * cols, end = start + cols;
+        int head = Math.min(end, (start + STEP - 1) & -STEP), steps = (end - head) / STEP, tail = head + steps * STEP;
+        // A step's high nibbles are elements j, j+2, ... of the row (j its first), its low ones
+        // j+1, j+3, ...: each a run in the split input, from j's and from j+1's place.
+        int j = head - start, highX = PackedMatrix.splitIndex(j, cols), lowX = PackedMatrix.splitIndex(j + 1, cols);
+        int byteOff = head >> 1;
         FloatVector acc0 = FloatVector.zero(CodeLanes.FLOATS), acc1 = acc0;
-        for (int f = start; f < end; ) {
-            int blockEnd = f + blocksize;
-            float scale = scales.scale(f >>> blockShift);
+        for (int q = 0; q < steps; q++) {
+            float scale = scales.scale((head + q * STEP) >>> blockShift);
             IntVector low = CodeLanes.scaled(CODE_TABLE.low(), scale);
             IntVector high = CodeLanes.LANES == 16 ? low : CodeLanes.scaled(CODE_TABLE.high(), scale);
-            // Two steps per pass (a block of 64 is one pass at 16 lanes): 5% faster than one step
-            // per pass, whose trip count of two C2 does not unroll.
-            for (; f < blockEnd; f += 2 * STEP) {
-                int xi = (f - start) >> 1;
-                IntVector bytes = CodeLanes.widen(CodeLanes.load(codes, f >> 1));
-                acc0 = CodeLanes.lookup(CodeLanes.highNibbles(bytes), low, high).fma(FloatVector.fromArray(CodeLanes.FLOATS, split, xi), acc0);
-                acc1 = CodeLanes.lookup(CodeLanes.lowNibbles(bytes), low, high).fma(FloatVector.fromArray(CodeLanes.FLOATS, split, odd + xi), acc1);
-                bytes = CodeLanes.widen(CodeLanes.load(codes, (f >> 1) + CodeLanes.LANES));
-                xi += CodeLanes.LANES;
-                acc0 = CodeLanes.lookup(CodeLanes.highNibbles(bytes), low, high).fma(FloatVector.fromArray(CodeLanes.FLOATS, split, xi), acc0);
-                acc1 = CodeLanes.lookup(CodeLanes.lowNibbles(bytes), low, high).fma(FloatVector.fromArray(CodeLanes.FLOATS, split, odd + xi), acc1);
-            }
+            int xq = q * CodeLanes.LANES;
+            IntVector bytes = CodeLanes.widen(CodeLanes.load(codes, byteOff + xq));
+            acc0 = CodeLanes.lookup(CodeLanes.highNibbles(bytes), low, high).fma(FloatVector.fromArray(CodeLanes.FLOATS, split, highX + xq), acc0);
+            acc1 = CodeLanes.lookup(CodeLanes.lowNibbles(bytes), low, high).fma(FloatVector.fromArray(CodeLanes.FLOATS, split, lowX + xq), acc1);
         }
-        return Lanes.sum(acc0.add(acc1));
+        float sum = Lanes.sum(acc0.add(acc1));
+        for (int f = start; f < head; f++) sum += valueAt(f) * split[PackedMatrix.splitIndex(f - start, cols)];
+        for (int f = tail; f < end; f++) sum += valueAt(f) * split[PackedMatrix.splitIndex(f - start, cols)];
+        return sum;
+    }
+
+    /** The dequantized value of flat element f. */
+    private float valueAt(int f) {
+        return Nf4Code.VALUES[codeIndex(f)] * scales.scale(f >>> blockShift);
     }
 
     /** Values f .. end into dst from d, one block's scale at a time; returns the next d. */
