@@ -148,7 +148,11 @@ final class BlockedGemm {
     // MR is a constant: C2 keeps only the branches of the tile this machine uses
     private static void kernel(int width, int depth, float[] ap, int ao, int rs, int ps, boolean panels, float[] bp, int bo,
                                float[] c, int co, int ldc, float[] s, int so, int sld) {
-        if (MR == 4) {
+        if (MR == 8) {
+            if (width == NR && panels) EightRowMicroKernel.panel(depth, ap, ao, bp, bo, c, co, ldc, s, so, sld);
+            else if (width == NR) EightRowMicroKernel.full(depth, ap, ao, rs, ps, bp, bo, c, co, ldc, s, so, sld);
+            else EightRowMicroKernel.half(depth, ap, ao, rs, ps, bp, bo, c, co, ldc, s, so, sld);
+        } else if (MR == 4) {
             if (width == NR && panels) FourRowMicroKernel.panel(depth, ap, ao, bp, bo, c, co, ldc, s, so, sld);
             else if (width == NR) FourRowMicroKernel.full(depth, ap, ao, rs, ps, bp, bo, c, co, ldc, s, so, sld);
             else FourRowMicroKernel.half(depth, ap, ao, rs, ps, bp, bo, c, co, ldc, s, so, sld);
@@ -161,7 +165,8 @@ final class BlockedGemm {
 
     private static void narrowTall(int depth, float[] ap, int ao, int aoNext, int rs, int ps, float[] bp, int bo,
                                    float[] c, int co, int ldc, float[] s, int so, int sld) {
-        if (MR == 4) FourRowMicroKernel.narrowTall(depth, ap, ao, aoNext, rs, ps, bp, bo, c, co, ldc, s, so, sld);
+        if (MR == 8) EightRowMicroKernel.narrowTall(depth, ap, ao, aoNext, rs, ps, bp, bo, c, co, ldc, s, so, sld);
+        else if (MR == 4) FourRowMicroKernel.narrowTall(depth, ap, ao, aoNext, rs, ps, bp, bo, c, co, ldc, s, so, sld);
         else GemmMicroKernel.narrowTall(depth, ap, ao, aoNext, rs, ps, bp, bo, c, co, ldc, s, so, sld);
     }
 

@@ -4,7 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Register-blocked inner kernels of {@link VectorGemm}, six rows of C at a time. They multiply
+ * Register-blocked inner kernels of {@link VectorGemm}, six rows of C at a time (the tile off x86;
+ * {@link EightRowMicroKernel} and {@link FourRowMicroKernel} hold the x86 tiles, see {@link #MR}). They multiply
  * one A micro-panel (six rows, packed or read in place through strides) with one packed B
  * micro-panel (one or two vectors wide, interleaved per k step) and write or add the result into
  * C. No vector may be passed to a method C2 might not inline (see {@link #full}).
@@ -13,17 +14,18 @@ import jdk.incubator.vector.VectorSpecies;
  * registers, while arrays of vectors defeat escape analysis and drop throughput by 50×. 6 rows × 2
  * vectors uses 12 accumulators, enough independent FMA chains to hide the 4-cycle FMA latency on
  * two pipes, and leaves registers for the two B vectors and the A broadcast (measured: 6×2 beats
- * 12×2 and 8×3, which spill).
+ * 12×2 and 8×3, which spill; 8×2 fits and beats 6×2 on an AVX-512 Ice Lake).
  */
 final class GemmMicroKernel {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     /** Floats per vector (16 with AVX-512). */
     static final int L = SPECIES.length();
     /**
-     * Rows of C per micro-tile: 6 (these kernels) with 32 vector registers, 4
-     * ({@link FourRowMicroKernel}) on x86 without AVX-512, whose 16 registers do not hold the
-     * six-row tile (measured on an AVX2 Zen 1, 1024³ on one thread: 0.82 of OpenBLAS with 6 rows,
-     * 0.97 with 4). {@code -Dlowrank4j.gemm.rows=4|6} overrides the choice (the tests run both).
+     * Rows of C per micro-tile: 8 ({@link EightRowMicroKernel}) on x86 with AVX-512, 4
+     * ({@link FourRowMicroKernel}) on x86 without it, whose 16 registers do not hold the six-row
+     * tile (measured on an AVX2 Zen 1, 1024³ on one thread: 0.82 of OpenBLAS with 6 rows, 0.97
+     * with 4), and 6 (these kernels) elsewhere. {@code -Dlowrank4j.gemm.rows=4|6|8} overrides the
+     * choice (the tests run all three).
      */
     static final int MR = rowsPerTile();
     /** Columns of C per full-width micro-tile. */
@@ -35,9 +37,11 @@ final class GemmMicroKernel {
 
     private static int rowsPerTile() {
         String arch = System.getProperty("os.arch", "");
-        boolean sixteenRegisters = L <= 8 && (arch.equals("amd64") || arch.equals("x86_64") || arch.equals("x86"));
-        int rows = Integer.getInteger("lowrank4j.gemm.rows", sixteenRegisters ? 4 : 6);
-        if (rows != 4 && rows != 6) throw new IllegalStateException("lowrank4j.gemm.rows must be 4 or 6, not " + rows);
+        boolean x86 = arch.equals("amd64") || arch.equals("x86_64") || arch.equals("x86");
+        int rows = Integer.getInteger("lowrank4j.gemm.rows", !x86 ? 6 : L >= 16 ? 8 : 4);
+        if (rows != 4 && rows != 6 && rows != 8) {
+            throw new IllegalStateException("lowrank4j.gemm.rows must be 4, 6 or 8, not " + rows);
+        }
         return rows;
     }
 

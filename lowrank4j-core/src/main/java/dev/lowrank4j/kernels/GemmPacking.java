@@ -63,6 +63,20 @@ final class GemmPacking {
                     dst[o + 4] = a[s4 + p];
                     dst[o + 5] = a[s5 + p];
                 }
+            } else if (MR == 8 && valid == 8) {
+                int s0 = aOff + (i0 + r0) * lda + p0, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda,
+                        s4 = s3 + lda, s5 = s4 + lda, s6 = s5 + lda, s7 = s6 + lda;
+                for (int p = 0; p < kc; p++) {
+                    int o = d + p * 8;
+                    dst[o] = a[s0 + p];
+                    dst[o + 1] = a[s1 + p];
+                    dst[o + 2] = a[s2 + p];
+                    dst[o + 3] = a[s3 + p];
+                    dst[o + 4] = a[s4 + p];
+                    dst[o + 5] = a[s5 + p];
+                    dst[o + 6] = a[s6 + p];
+                    dst[o + 7] = a[s7 + p];
+                }
             } else {
                 Arrays.fill(dst, d, d + MR * kc, 0f);
                 for (int r = 0; r < valid; r++) {
@@ -101,6 +115,9 @@ final class GemmPacking {
                 dst[o + 3] = a[s + 3];
                 dst[o + 4] = a[s + 4];
                 dst[o + 5] = a[s + 5];
+            }
+            for (int r0 = 0; MR == 8 && r0 < full; r0 += 8, o += 8 * kc) {
+                System.arraycopy(a, src + r0, dst, o, 8);
             }
             if (full < rows) { // the last panel: its valid rows, then zeros
                 for (int r = 0; r < MR; r++) dst[o + r] = full + r < rows ? a[src + full + r] : 0f;
