@@ -4,11 +4,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Register-blocked inner kernels of {@link VectorGemm}, six rows of C at a time (the tile off x86;
- * {@link EightRowMicroKernel} and {@link FourRowMicroKernel} hold the x86 tiles, see {@link #MR}). They multiply
- * one A micro-panel (six rows, packed or read in place through strides) with one packed B
- * micro-panel (one or two vectors wide, interleaved per k step) and write or add the result into
- * C. No vector may be passed to a method C2 might not inline (see {@link #full}).
+ * Register-blocked inner kernels of {@link VectorGemm}, six rows of C at a time (the tile off
+ * x86; {@link EightRowMicroKernel} and {@link FourRowMicroKernel} hold the x86 tiles, see
+ * {@link #MR}). They multiply one A micro-panel (six rows, packed or read in place through
+ * strides) with one packed B micro-panel (one or two vectors wide, interleaved per k step) and
+ * write or add the result into C. No vector may be passed to a method C2 might not inline (see
+ * {@link #full}).
  *
  * <p>Accumulators are spelled out as local variables on purpose: C2 keeps named vector locals in
  * registers, while arrays of vectors defeat escape analysis and drop throughput by 50×. 6 rows × 2
