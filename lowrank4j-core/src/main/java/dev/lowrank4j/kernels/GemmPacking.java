@@ -63,6 +63,8 @@ final class GemmPacking {
                     dst[o + 4] = a[s4 + p];
                     dst[o + 5] = a[s5 + p];
                 }
+            } else if (MR == 8 && valid == 8 && L == 16) {
+                EightRowPanelTranspose.pack(a, aOff + (i0 + r0) * lda + p0, lda, kc, dst, d);
             } else if (MR == 8 && valid == 8) {
                 int s0 = aOff + (i0 + r0) * lda + p0, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda,
                         s4 = s3 + lda, s5 = s4 + lda, s6 = s5 + lda, s7 = s6 + lda;
