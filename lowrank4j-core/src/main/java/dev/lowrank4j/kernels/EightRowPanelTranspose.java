@@ -18,10 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * training steps, where packing A held 5% of a profile.
  */
 final class EightRowPanelTranspose {
-    static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_512;
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_512;
     /** Steps per block (one 512-bit vector of a row). */
-    static final int STEPS = 16;
+    private static final int STEPS = 16;
     private static final int ROWS = 8;
     /** LOW[s] / HIGH[s]: round s's permute for the first and second output of each vector pair. */
     private static final IntVector[] LOW = new IntVector[3];
